@@ -1,0 +1,10 @@
+/**
+ * The command registry: one file per command (or command group) under commands/, each exporting
+ * `register(program)`. main.ts only parses and dispatches.
+ */
+import type { Command } from 'commander';
+
+export type CommandModule = { register(program: Command): void };
+
+export const commandModules: Array<() => Promise<CommandModule>> = [
+];

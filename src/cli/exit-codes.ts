@@ -1,0 +1,11 @@
+/** Exit codes carry the domain answer (shared/design/README.md convention 10). */
+export const ExitCode = {
+  Ok: 0,
+  /** The tool itself failed: unreadable file, bad arguments, internal error. */
+  ToolFailure: 1,
+  /** The answer is "something would be blocked" / "not ready". */
+  WouldBlock: 2,
+  /** The input policy (or workspace) is invalid. */
+  InvalidPolicy: 3,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
