@@ -9,3 +9,10 @@ export const ExitCode = {
   InvalidPolicy: 3,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/** Thrown by a command to end with a specific exit code after printing its own output. */
+export class CliExit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}

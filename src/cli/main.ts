@@ -5,15 +5,10 @@
 import { Command, CommanderError } from 'commander';
 import { DiagnosticError } from '../diag/index.js';
 import { commandModules } from './commands/index.js';
-import { ExitCode } from './exit-codes.js';
+import { CliExit, ExitCode } from './exit-codes.js';
 import { err, reportDiagnostics } from './output.js';
 
-/** Thrown by commands to end with a specific exit code after printing their own output. */
-export class CliExit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
+export { CliExit };
 
 export async function buildProgram(): Promise<Command> {
   const program = new Command('lockstep')
