@@ -1,0 +1,215 @@
+/**
+ * `lockstep policy validate|fmt|diff|merge|defaults`: AppLocker policies as code.
+ * Exit codes: 0 ok, 1 tool failure, 2 a difference/unformatted file when asked with --check/--exit-code,
+ * 3 an invalid policy.
+ */
+import { Command, Option } from 'commander';
+import { hasErrors, type Diagnostic } from '../../diag/index.js';
+import {
+  defaultPolicy, diffPolicies, encodePolicy, mergeGroupPolicy, mergeSetAppLockerPolicy, parsePolicy, renderPolicyDiff,
+  serializePolicy, RULE_COLLECTION_TYPES, type AppLockerPolicy, type EffectivePolicy, type EnforcementMode,
+  type ParsedPolicy, type RuleCollectionType,
+} from '../../policy/index.js';
+import { CliExit, ExitCode } from '../exit-codes.js';
+import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
+import { readInput, writeAtomic } from '../io.js';
+
+interface Loaded {
+  readonly file: string;
+  readonly parsed?: ParsedPolicy;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+function load(file: string): Loaded {
+  const r = parsePolicy(readInput(file), { file });
+  return r.ok ? { file, parsed: r.value, diagnostics: r.diagnostics } : { file, diagnostics: r.diagnostics };
+}
+
+/** Loads a policy that a command needs whole; reports and exits 3 when it cannot be used. */
+function loadOrExit(file: string, json: boolean): ParsedPolicy {
+  const l = load(file);
+  if (!l.parsed || hasErrors(l.diagnostics)) {
+    if (json) outJson({ file, valid: false, diagnostics: diagnosticsJson(l.diagnostics) });
+    else {
+      reportDiagnostics(l.diagnostics, file);
+      err(`error: \`${file}\` is not a valid AppLocker policy`);
+    }
+    throw new CliExit(ExitCode.InvalidPolicy);
+  }
+  return l.parsed;
+}
+
+function summary(p: AppLockerPolicy): string {
+  return p.ruleCollections
+    .map((c) => `${c.type}:${c.enforcementMode ?? 'NotConfigured'}(${c.rules.length})`)
+    .join(' ');
+}
+
+const modeOption = new Option('--mode <mode>', 'enforcement mode').choices(['NotConfigured', 'AuditOnly', 'Enabled']).default('AuditOnly');
+
+export function register(program: Command): void {
+  const policy = program.command('policy').description('validate, format, diff and merge AppLocker policy XML');
+
+  policy
+    .command('validate')
+    .description('check policy files against the AppLocker schema and semantics; report every problem at once')
+    .argument('<files...>', 'policy XML files (full <AppLockerPolicy> or bare <RuleCollection>)')
+    .option('--json', 'machine-readable output')
+    .option('--strict', 'treat warnings as errors')
+    .addHelpText('after', `
+Examples:
+  $ lockstep policy validate finance.xml
+  $ lockstep policy validate --json policies/*.xml | jq '.[].diagnostics[]'
+Exit: 0 valid, 3 invalid (errors, or warnings with --strict), 1 unreadable file.`)
+    .action((files: string[], o: { json?: boolean; strict?: boolean }) => {
+      const results = files.map(load);
+      const invalid = results.filter((r) => !r.parsed || hasErrors(r.diagnostics) || (o.strict && r.diagnostics.length > 0));
+      if (o.json) {
+        outJson(results.map((r) => ({
+          file: r.file,
+          valid: !invalid.includes(r),
+          ...(r.parsed ? { root: r.parsed.root, encoding: r.parsed.encoding, collections: r.parsed.policy.ruleCollections.map((c) => ({ type: c.type, enforcementMode: c.enforcementMode ?? 'NotConfigured', rules: c.rules.length })) } : {}),
+          diagnostics: diagnosticsJson(r.diagnostics),
+        })));
+      } else {
+        for (const r of results) {
+          reportDiagnostics(r.diagnostics, r.file);
+          const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
+          const warnings = r.diagnostics.filter((d) => d.severity === 'warning').length;
+          const status = invalid.includes(r) ? 'INVALID' : 'ok';
+          out(`${r.file}: ${status} — ${errors} errors, ${warnings} warnings${r.parsed ? ` — ${summary(r.parsed.policy)}` : ''}`);
+        }
+      }
+      if (invalid.length) throw new CliExit(ExitCode.InvalidPolicy);
+    });
+
+  policy
+    .command('fmt')
+    .description('write a policy in the canonical form Windows emits (element and attribute order, layout)')
+    .argument('<file>', 'policy XML file')
+    .option('-w, --write', 'rewrite the file in place, keeping its encoding, BOM and line endings')
+    .option('--check', 'exit 2 if the file is not canonically formatted (changes nothing)')
+    .option('--compact', 'one line, as New-AppLockerPolicy -Xml writes')
+    .addOption(new Option('--encoding <enc>', 'output encoding').choices(['utf-8', 'utf-16le']))
+    .option('-o, --out <file>', 'write to this file instead of stdout')
+    .addHelpText('after', `
+Examples:
+  $ lockstep policy fmt gpo-export.xml > canonical.xml
+  $ lockstep policy fmt --write finance.xml
+  $ lockstep policy fmt --check policies/finance.xml   # in CI: exit 2 when not formatted`)
+    .action((file: string, o: { write?: boolean; check?: boolean; compact?: boolean; encoding?: 'utf-8' | 'utf-16le'; out?: string }) => {
+      const bytes = readInput(file);
+      const p = loadOrExit(file, false);
+      const encoding = o.encoding ?? (p.encoding === 'utf-8' ? 'utf-8' : 'utf-16le');
+      const encoded = encodePolicy(p.policy, {
+        style: o.compact ? 'compact' : 'pretty',
+        newline: p.newline,
+        root: p.root,
+        encoding,
+        bom: o.encoding ? encoding === 'utf-16le' || p.bom : p.bom,
+      });
+      if (o.check) {
+        const same = Buffer.compare(Buffer.from(encoded), Buffer.from(bytes)) === 0;
+        if (!same) {
+          err(`${file}: not canonically formatted (run \`lockstep policy fmt --write ${file}\`)`);
+          throw new CliExit(ExitCode.WouldBlock);
+        }
+        out(`${file}: formatted`);
+        return;
+      }
+      if (o.write) writeAtomic(file, encoded);
+      else if (o.out) writeAtomic(o.out, encoded);
+      else out(serializePolicy(p.policy, { style: o.compact ? 'compact' : 'pretty', newline: 'lf', root: p.root }));
+    });
+
+  policy
+    .command('diff')
+    .description('semantic, rule-level diff: added, removed, changed rules and enforcement mode changes')
+    .argument('<before>', 'policy XML')
+    .argument('<after>', 'policy XML')
+    .option('--json', 'machine-readable output')
+    .option('--exit-code', 'exit 2 when the policies differ')
+    .addHelpText('after', `
+Examples:
+  $ lockstep policy diff deployed.xml candidate.xml
+  $ lockstep policy diff --json a.xml b.xml | jq '.added[].rule.name'`)
+    .action((before: string, after: string, o: { json?: boolean; exitCode?: boolean }) => {
+      const a = loadOrExit(before, !!o.json);
+      const b = loadOrExit(after, !!o.json);
+      const d = diffPolicies(a.policy, b.policy);
+      if (o.json) outJson(d);
+      else out(renderPolicyDiff(d));
+      if (o.exitCode && !d.identical) throw new CliExit(ExitCode.WouldBlock);
+    });
+
+  policy
+    .command('merge')
+    .description('merge policies as Group Policy does (later file = higher precedence) or as Set-AppLockerPolicy -Merge')
+    .argument('<files...>', 'policy XML files, lowest precedence first (local, site, domain, OU parent → child)')
+    .addOption(new Option('--as <how>', 'merge semantics').choices(['gpo', 'set-applockerpolicy']).default('gpo'))
+    .option('--json', 'print the effective policy with provenance as JSON')
+    .option('--provenance', 'print which file each rule and each collection mode came from (stderr)')
+    .option('-o, --out <file>', 'write the merged policy XML to this file')
+    .addHelpText('after', `
+Examples:
+  $ lockstep policy merge baseline.xml finance-ou.xml > effective.xml
+  $ lockstep policy merge --as set-applockerpolicy gpo-current.xml new-rules.xml -o merged.xml
+  $ lockstep policy merge --json a.xml b.xml | jq .modeSources`)
+    .action((files: string[], o: { as: 'gpo' | 'set-applockerpolicy'; json?: boolean; provenance?: boolean; out?: string }) => {
+      const sources = files.map((f) => ({ name: f, policy: loadOrExit(f, !!o.json).policy }));
+      let merged: EffectivePolicy;
+      if (o.as === 'set-applockerpolicy') {
+        if (sources.length !== 2) {
+          err('error: `--as set-applockerpolicy` takes exactly two files: the target GPO policy and the policy to merge into it');
+          throw new CliExit(ExitCode.ToolFailure);
+        }
+        merged = mergeSetAppLockerPolicy(sources[0]!, sources[1]!);
+      } else merged = mergeGroupPolicy(sources);
+      if (o.json) {
+        outJson({
+          policy: merged.policy,
+          ruleSources: Object.fromEntries(merged.ruleSources),
+          modeSources: merged.modeSources,
+          overriddenRules: Object.fromEntries(merged.overriddenRules),
+        });
+      } else {
+        const xml = serializePolicy(merged.policy, { style: 'pretty', newline: 'lf' });
+        if (o.out) writeAtomic(o.out, xml);
+        else out(xml);
+      }
+      if (o.provenance && !o.json) {
+        for (const c of merged.policy.ruleCollections) {
+          err(`${c.type}: ${c.enforcementMode} (from ${merged.modeSources[c.type] ?? 'no source configures it'})`);
+          for (const r of c.rules) err(`  ${r.name} {${r.id}} ← ${merged.ruleSources.get(r.id.toLowerCase())}`);
+        }
+        for (const [id, names] of merged.overriddenRules) err(`note: rule {${id}} defined by ${names.join(', ')}; the last one is in force`);
+      }
+    });
+
+  policy
+    .command('defaults')
+    .description("AppLocker's default rules (well-known ids) for the chosen collections, in any mode")
+    .option('--collection <types>', `comma-separated: ${RULE_COLLECTION_TYPES.join(',')}`, RULE_COLLECTION_TYPES.join(','))
+    .addOption(modeOption)
+    .option('--json', 'the policy as JSON')
+    .option('-o, --out <file>', 'write the XML to this file')
+    .addHelpText('after', `
+Examples:
+  $ lockstep policy defaults --mode AuditOnly > defaults.xml
+  $ lockstep policy defaults --collection Exe,Script --mode Enabled -o base.xml`)
+    .action((o: { collection: string; mode: EnforcementMode; json?: boolean; out?: string }) => {
+      const types = o.collection.split(',').map((s) => s.trim()).filter(Boolean);
+      const bad = types.filter((t) => !(RULE_COLLECTION_TYPES as readonly string[]).includes(t));
+      if (bad.length) {
+        err(`error: unknown rule collection \`${bad.join('`, `')}\`; expected ${RULE_COLLECTION_TYPES.join(', ')} (case-sensitive)`);
+        throw new CliExit(ExitCode.ToolFailure);
+      }
+      const p = defaultPolicy(types as RuleCollectionType[], o.mode);
+      if (o.json) outJson(p);
+      else {
+        const xml = serializePolicy(p, { style: 'pretty', newline: 'lf' });
+        if (o.out) writeAtomic(o.out, xml);
+        else out(xml);
+      }
+    });
+}
