@@ -12,6 +12,11 @@ export interface EventElement {
   readonly attributes: ReadonlyArray<readonly [string, string]>;
   readonly children: readonly EventElement[];
   readonly text: string;
+  /**
+   * Added by the EVTX reader: true when the source closed the element with CloseEmptyElement, which Windows
+   * renders `<X/>`; absent otherwise (Windows then renders `<X></X>` even when empty; formats.md §A.7).
+   */
+  readonly selfClosing?: boolean;
 }
 
 export interface RawEvent {

@@ -8,4 +8,10 @@ export type CommandModule = { register(program: Command): void };
 
 export const commandModules: Array<() => Promise<CommandModule>> = [
   () => import('./policy.js'),
+  () => import('./events.js'),
+  () => import('./fileinfo.js'),
+  () => import('./scan.js'),
+  () => import('./rules.js'),
+  () => import('./ingest.js'),
+  () => import('./store.js'),
 ];

@@ -1,0 +1,66 @@
+/**
+ * `lockstep ingest` and `lockstep store` run in-process through main(): exit codes, --json shapes,
+ * idempotence visible in the summary, unreadable paths.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { formatEvents } from '../../events/index.js';
+import { syntheticEvents } from '../../store/synthetic-events.js';
+import { main } from '../main.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lockstep-cli-ingest-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let stdout = '';
+let stderr = '';
+beforeEach(() => {
+  stdout = '';
+  stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
+});
+afterEach(() => vi.restoreAllMocks());
+
+describe('lockstep ingest / store', () => {
+  const exportFile = join(dir, 'fleet.ndjson');
+  writeFileSync(exportFile, formatEvents(syntheticEvents(300, { seed: 5, computers: 10, users: 10, files: 20, days: 3, startDay: '2026-11-01' }), 'ecs-json'));
+  const db = join(dir, 'ws', '.lockstep', 'evidence.db');
+
+  it('ingests, then re-ingests as duplicates only (--json)', async () => {
+    expect(await main(['ingest', '--store', db, '--json', exportFile])).toBe(0);
+    const first = JSON.parse(stdout);
+    expect(first.totals).toEqual({ files: 1, recordsRead: 300, eventsStored: 300, duplicates: 0, nonAppLocker: 0, errors: 0 });
+    expect(first.files[0]).toMatchObject({ format: 'ecs-json', completed: true });
+    stdout = '';
+    expect(await main(['ingest', '--store', db, '--json', exportFile])).toBe(0);
+    expect(JSON.parse(stdout).totals).toMatchObject({ eventsStored: 0, duplicates: 300 });
+  });
+
+  it('prints a per-file table and reports a missing path with exit 1', async () => {
+    expect(await main(['ingest', '--store', db, exportFile, join(dir, 'nope.evtx')])).toBe(1);
+    expect(stdout).toMatch(/fleet\.ndjson\s+ecs-json\s+300\s+0\s+300\s+0\s+0/);
+    expect(stdout).toMatch(/total \(1 files\)/);
+    expect(stderr).toContain('store.ingest.unreadable');
+  });
+
+  it('store info and migrate report the schema and contents', async () => {
+    expect(await main(['store', 'info', '--store', db, '--json'])).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ kind: 'sqlite', schemaVersion: 1, events: 300, sources: 1 });
+    stdout = '';
+    expect(await main(['store', 'migrate', '--store', db])).toBe(0);
+    expect(stdout).toContain('0001 initial');
+    expect(stdout).toContain('schema version 1, up to date');
+  });
+
+  it('a bad --batch-size is a tool failure', async () => {
+    expect(await main(['ingest', '--store', db, '--batch-size', 'x', exportFile])).toBe(1);
+    expect(stderr).toContain('--batch-size');
+  });
+
+  it('help ends in examples', async () => {
+    expect(await main(['ingest', '--help'])).toBe(0);
+    expect(stdout).toMatch(/Examples:\n\s+\$ lockstep ingest/);
+  });
+});

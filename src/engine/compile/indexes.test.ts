@@ -1,0 +1,94 @@
+/** Stages hash-index, publisher-index, path-matchers and sid-table, each on its own. */
+import { describe, expect, it } from 'vitest';
+import type { Rule } from '../../policy/model.js';
+import { DEFAULT_ENVIRONMENT } from '../environment.js';
+import { administrator, standardUser } from '../principal.js';
+import { compileRules, type CompiledRule } from './compiled-rule.js';
+import { buildHashIndex, probeHashIndex } from './hash-index.js';
+import { buildPathMatchers, probePathMatchers } from './path-matchers.js';
+import { COMPILE_STAGES } from './pipeline.js';
+import { prepareFile } from './prepared-file.js';
+import { buildPublisherIndex, probePublisherIndex } from './publisher-index.js';
+import { SID_ALLOW, SID_ALLOW_EXE, SID_DENY, SidTable } from './sid-table.js';
+
+const base = { description: '', userOrGroupSid: 'S-1-1-0', action: 'Allow' as const };
+const rules: Rule[] = [
+  { ...base, id: 'h1', name: 'hash', kind: 'FileHashRule', condition: { kind: 'FileHashCondition', fileHashes: [{ type: 'SHA256', data: '0xAB' }, { type: 'SHA1', data: '0xcd' }] } },
+  { ...base, id: 'p1', name: 'pub', kind: 'FilePublisherRule', exceptions: [], condition: { kind: 'FilePublisherCondition', publisherName: 'O=A', productName: '*', binaryName: 'X*', binaryVersionRange: { lowSection: '2.0.0.0', highSection: '*' } } },
+  { ...base, id: 'p2', name: 'any signed', kind: 'FilePublisherRule', exceptions: [], condition: { kind: 'FilePublisherCondition', publisherName: '*', productName: '*', binaryName: '*' } },
+  { ...base, id: 'f1', name: 'folder', kind: 'FilePathRule', exceptions: [], condition: { kind: 'FilePathCondition', path: '%PROGRAMFILES%\\App\\*' } },
+  { ...base, id: 'f2', name: 'exact', kind: 'FilePathRule', exceptions: [], condition: { kind: 'FilePathCondition', path: 'C:\\X\\a.exe' } },
+  { ...base, id: 'f3', name: 'generic', kind: 'FilePathRule', exceptions: [], condition: { kind: 'FilePathCondition', path: '*\\TEMP\\*' } },
+  { ...base, id: 'f4', name: 'all', kind: 'FilePathRule', exceptions: [], condition: { kind: 'FilePathCondition', path: '*' } },
+];
+const compiled = compileRules(rules, DEFAULT_ENVIRONMENT, new SidTable(), 'Exe', []);
+const ids = (out: CompiledRule[]): string[] => out.map((r) => r.decidingRule.id);
+
+describe('compile stages', () => {
+  it('are listed in spec order', () => {
+    expect(COMPILE_STAGES).toEqual(['sid-table', 'rules', 'path-variables', 'hash-index', 'publisher-index', 'path-matchers']);
+  });
+
+  it('hash-index finds a rule under each of its hashes, per type, ignoring case and 0x', () => {
+    const idx = buildHashIndex(rules, compiled);
+    expect(idx.size).toBe(2);
+    const out: CompiledRule[] = [];
+    probeHashIndex(idx, prepareFile({ path: 'C:\\a.exe', hashes: { SHA1: 'CD' } }, DEFAULT_ENVIRONMENT), out);
+    probeHashIndex(idx, prepareFile({ path: 'C:\\a.exe', hashes: { SHA256: 'ab' } }, DEFAULT_ENVIRONMENT), out);
+    probeHashIndex(idx, prepareFile({ path: 'C:\\a.exe', hashes: { SHA256Flat: 'AB' } }, DEFAULT_ENVIRONMENT), out);
+    expect(ids(out)).toEqual(['h1', 'h1']);
+  });
+
+  it('publisher-index keys by publisher and confirms product, binary and version', () => {
+    const idx = buildPublisherIndex(rules, compiled, 'Exe', []);
+    expect([...idx.byName.keys()]).toEqual(['O=A']);
+    const probe = (binaryVersion: string, binaryName = 'XYZ.EXE'): string[] => {
+      const out: CompiledRule[] = [];
+      probePublisherIndex(idx, prepareFile({ path: 'C:\\a.exe', hashes: {}, publisher: { publisherName: 'o=a', productName: 'P', binaryName, binaryVersion } }, DEFAULT_ENVIRONMENT), out);
+      return ids(out);
+    };
+    expect(probe('2.0.0.0')).toEqual(['p1', 'p2']);
+    expect(probe('1.9.0.0')).toEqual(['p2']);
+    expect(probe('3.0.0.0', 'Y.EXE')).toEqual(['p2']);
+  });
+
+  it('publisher-index reports an unparsable bound and the rule never matches', () => {
+    const diags: import('../../diag/index.js').Diagnostic[] = [];
+    const bad: Rule[] = [{ ...base, id: 'b', name: 'bad', kind: 'FilePublisherRule', exceptions: [], condition: { kind: 'FilePublisherCondition', publisherName: '*', productName: '*', binaryName: '*', binaryVersionRange: { lowSection: '1.2.x', highSection: '*' } } }];
+    const idx = buildPublisherIndex(bad, compileRules(bad, DEFAULT_ENVIRONMENT, new SidTable(), 'Exe', []), 'Exe', diags);
+    expect(diags.map((d) => d.code)).toEqual(['engine.compile.invalid-version']);
+    const out: CompiledRule[] = [];
+    probePublisherIndex(idx, prepareFile({ path: 'C:\\a.exe', hashes: {}, publisher: { publisherName: 'O', productName: 'P', binaryName: 'B', binaryVersion: '1.0.0.0' } }, DEFAULT_ENVIRONMENT), out);
+    expect(out).toEqual([]);
+  });
+
+  it('path-matchers sorts patterns into exact, directory and generic indexes', () => {
+    const m = buildPathMatchers(rules, compiled, DEFAULT_ENVIRONMENT);
+    expect([...m.exact.keys()]).toEqual(['C:\\X\\A.EXE']);
+    expect([...m.byDir.keys()]).toEqual(['C:\\PROGRAM FILES\\APP\\', 'C:\\PROGRAM FILES (X86)\\APP\\']);
+    expect(m.generic.length).toBe(1);
+    expect(m.everything.length).toBe(1);
+    const probe = (path: string): string[] => {
+      const out: CompiledRule[] = [];
+      probePathMatchers(m, prepareFile({ path, hashes: {} }, DEFAULT_ENVIRONMENT), out);
+      return ids(out).sort();
+    };
+    expect(probe('C:\\Program Files (x86)\\App\\sub\\a.exe')).toEqual(['f1', 'f4']);
+    expect(probe('c:\\x\\A.exe')).toEqual(['f2', 'f4']);
+    expect(probe('D:\\Temp\\a.exe')).toEqual(['f3', 'f4']);
+  });
+
+  it('sid-table flags allow/deny applicability per principal, Exe using the elevated token', () => {
+    const t = new SidTable();
+    const admins = t.intern('s-1-5-32-544');
+    const users = t.intern('S-1-5-32-545');
+    const unelevated = administrator(undefined, [], { elevated: false });
+    const f = t.flagsFor(unelevated);
+    expect(f[users]! & SID_ALLOW).toBeTruthy();
+    expect(f[admins]! & SID_ALLOW).toBe(0);
+    expect(f[admins]! & SID_DENY).toBeTruthy();
+    expect(f[admins]! & SID_ALLOW_EXE).toBeTruthy();
+    expect(t.flagsFor(standardUser())[admins]).toBe(0);
+    expect(t.flagsFor(unelevated)).toBe(f);
+  });
+});

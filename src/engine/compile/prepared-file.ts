@@ -1,0 +1,91 @@
+/**
+ * A FileInformation read once into the shape the fast engine probes (applocker.md §4.2, §5.2, §5.3):
+ * the upper-case Win32 path and its directory prefixes (keys of the path index), the UNC form, every
+ * candidate form (for generic patterns), publisher fields upper-cased with the version as numbers, and
+ * hashes normalised. Evidence is prepared once and replayed through many candidate policies, so
+ * decide.ts accepts either a FileInformation or a PreparedFile.
+ */
+import type { FileInformation } from '../../policy/file-information.js';
+import type { FileHashType, RuleCollectionType } from '../../policy/model.js';
+import type { PackagedAppActivity } from '../decision.js';
+import { mappedUncPath, normalizeFilePath, variableRoots, type Environment } from '../environment.js';
+import { collectionOf, normalizeHashText, packagedAppActivity, parseBinaryVersion } from '../file-facts.js';
+
+export interface PreparedPublisher {
+  readonly publisherName: string;
+  readonly productName: string;
+  readonly binaryName: string;
+  readonly version?: readonly [number, number];
+}
+
+export interface PreparedFile {
+  readonly kind: 'PreparedFile';
+  readonly file: FileInformation;
+  /** The environment the forms were computed for (decide re-prepares under another). */
+  readonly env: Environment;
+  readonly collection?: RuleCollectionType;
+  readonly activity: PackagedAppActivity;
+  readonly path: string;
+  /** Every prefix of `path` ending in `\`, shortest first. */
+  readonly dirs: readonly string[];
+  readonly unc?: string;
+  readonly uncDirs: readonly string[];
+  /**
+   * Interior path segments (between two `\`) of the Win32 and UNC forms: keys of the path matchers'
+   * segment index. Every variable form's interior segments are among these.
+   */
+  readonly segments: readonly string[];
+  /** All candidate forms (§4.2), for generic patterns. */
+  readonly forms: readonly string[];
+  readonly publisher?: PreparedPublisher;
+  readonly hashes: Partial<Record<FileHashType, string>>;
+}
+
+/** The tokens of `p` split at `\`, without the first and the last (those are not bounded by `\` on both sides). */
+export function interiorSegments(p: string): string[] {
+  const parts = p.split('\\');
+  return parts.length > 2 ? parts.slice(1, -1) : [];
+}
+
+function dirPrefixes(p: string): string[] {
+  const out: string[] = [];
+  for (let i = p.indexOf('\\'); i >= 0; i = p.indexOf('\\', i + 1)) out.push(p.slice(0, i + 1));
+  return out;
+}
+
+/** Reads a FileInformation once for the fast engine. @example prepareFile(info, DEFAULT_ENVIRONMENT) */
+export function prepareFile(file: FileInformation, env: Environment): PreparedFile {
+  const path = normalizeFilePath(file.path, env);
+  const unc = file.uncPath !== undefined ? file.uncPath.replace(/\//g, '\\').toUpperCase() : mappedUncPath(path, env);
+  const forms = [path];
+  if (unc !== undefined) forms.push(unc);
+  for (const [variable, roots] of variableRoots(env)) {
+    for (const root of roots) if (path.startsWith(root + '\\')) forms.push(variable + path.slice(root.length));
+  }
+  const hashes: Partial<Record<FileHashType, string>> = {};
+  for (const [t, v] of Object.entries(file.hashes) as Array<[FileHashType, string | undefined]>) {
+    if (v === undefined) continue;
+    const h = normalizeHashText(v);
+    if (h !== '') hashes[t] = h;
+  }
+  const pub = file.publisher;
+  const collection = collectionOf(file);
+  const version = pub ? parseBinaryVersion(pub.binaryVersion) : undefined;
+  return {
+    kind: 'PreparedFile', file, env,
+    ...(collection ? { collection } : {}),
+    activity: packagedAppActivity(file),
+    path, dirs: dirPrefixes(path),
+    ...(unc !== undefined ? { unc } : {}),
+    uncDirs: unc !== undefined ? dirPrefixes(unc) : [],
+    segments: unc !== undefined ? [...new Set([...interiorSegments(path), ...interiorSegments(unc)])] : interiorSegments(path),
+    forms,
+    ...(pub ? {
+      publisher: {
+        publisherName: pub.publisherName.toUpperCase(), productName: pub.productName.toUpperCase(),
+        binaryName: pub.binaryName.toUpperCase(), ...(version ? { version } : {}),
+      },
+    } : {}),
+    hashes,
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * `npm run bench -- engine`: the fast engine against the reference on a generated 10,000-rule policy
+ * (hash, publisher and path rules with exceptions, all five collections; applocker.md §3–§5) over a
+ * realistic file mix (signed Windows and vendor files, unsigned profile files, scripts, installers,
+ * packaged apps) and three principals. Prints compile time, decisions/s of the fast engine (files
+ * prepared once, and FileInformation prepared per call) and of the reference (on a sample,
+ * extrapolated), and the ratio. Not a timed test: it prints, it does not assert.
+ */
+import type { Benchmark } from '../bench/registry.js';
+import type { FileInformation } from '../policy/file-information.js';
+import type { AppLockerPolicy, Rule, RuleCollection, RuleCollectionType } from '../policy/model.js';
+import { compilePolicy } from './compile/pipeline.js';
+import { decide, prepareFile } from './decide.js';
+import { DEFAULT_ENVIRONMENT } from './environment.js';
+import { EXAMPLE_USER_SID, administrator, standardUser } from './principal.js';
+import { evaluateReference } from './reference.js';
+
+const RULES = 10_000;
+const DECISIONS = 1_000_000;
+const REFERENCE_SAMPLE = 2_000;
+
+/** Deterministic PRNG (mulberry32) so every run measures the same policy and files. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const EXT: Record<RuleCollectionType, string> = { Exe: 'exe', Dll: 'dll', Script: 'ps1', Msi: 'msi', Appx: 'appx', ManagedInstaller: 'exe' };
+const SHARE: Array<[RuleCollectionType, number]> = [['Exe', 0.4], ['Dll', 0.25], ['Script', 0.15], ['Msi', 0.1], ['Appx', 0.1]];
+const FINANCE = 'S-1-5-21-1000000000-1000000000-1000000000-5001';
+const SIDS = ['S-1-1-0', 'S-1-1-0', 'S-1-1-0', 'S-1-5-32-545', 'S-1-5-32-544', FINANCE];
+
+const vendor = (i: number): string => `O=VENDOR ${i}, L=CITY, S=STATE, C=US`;
+const hex = (r: () => number): string => Array.from({ length: 64 }, () => '0123456789ABCDEF'[Math.floor(r() * 16)]).join('');
+
+interface World { policy: AppLockerPolicy; files: FileInformation[] }
+
+/** The generated policy and a file pool where about half the files hit some specific rule. */
+export function generateWorld(seed = 1): World {
+  const r = rng(seed);
+  const files: FileInformation[] = [];
+  const collections: RuleCollection[] = [];
+  let n = 0;
+  const id = (): string => `00000000-0000-4000-8000-${(n++).toString(16).padStart(12, '0')}`;
+  for (const [type, share] of SHARE) {
+    const ext = EXT[type];
+    const rules: Rule[] = [];
+    // The default-style rules first, as real policies have them.
+    rules.push({ kind: 'FilePathRule', id: id(), name: 'windows', description: '', userOrGroupSid: 'S-1-1-0', action: 'Allow', condition: { kind: 'FilePathCondition', path: '%WINDIR%\\*' }, exceptions: [{ kind: 'FilePathCondition', path: '%WINDIR%\\Temp\\*' }, { kind: 'FilePathCondition', path: '%WINDIR%\\Tasks\\*' }] });
+    rules.push({ kind: 'FilePathRule', id: id(), name: 'program files', description: '', userOrGroupSid: 'S-1-1-0', action: 'Allow', condition: { kind: 'FilePathCondition', path: '%PROGRAMFILES%\\*' }, exceptions: [] });
+    rules.push({ kind: 'FilePathRule', id: id(), name: 'admins', description: '', userOrGroupSid: 'S-1-5-32-544', action: 'Allow', condition: { kind: 'FilePathCondition', path: '*' }, exceptions: [] });
+    const count = Math.round(RULES * share) - 3;
+    for (let i = 0; i < count; i++) {
+      const sid = SIDS[Math.floor(r() * SIDS.length)]!;
+      const action = r() < 0.1 ? 'Deny' as const : 'Allow' as const;
+      const base = { id: id(), name: `${type} rule ${i}`, description: '', userOrGroupSid: sid, action };
+      const kind = r();
+      if (kind < 0.4) {
+        const v = Math.floor(r() * 2000);
+        const product = `PRODUCT ${i}`;
+        const binary = `BIN${i}.${ext}`.toUpperCase();
+        rules.push({
+          ...base, kind: 'FilePublisherRule',
+          condition: { kind: 'FilePublisherCondition', publisherName: vendor(v), productName: r() < 0.3 ? '*' : product, binaryName: r() < 0.5 ? '*' : binary, binaryVersionRange: { lowSection: r() < 0.5 ? '*' : '2.0.0.0', highSection: '*' } },
+          exceptions: r() < 0.1 ? [{ kind: 'FilePathCondition', path: '%OSDRIVE%\\Users\\*\\Downloads\\*' }] : [],
+        });
+        files.push({ path: `C:\\Users\\u${i % 50}\\AppData\\Local\\Vendor${v}\\${binary}`, hashes: { SHA256: hex(r) }, publisher: { publisherName: vendor(v), productName: product, binaryName: binary, binaryVersion: `${1 + Math.floor(r() * 4)}.0.0.0` } });
+      } else if (kind < 0.7) {
+        const dir = `App${i}`;
+        const path = r() < 0.6 ? `%PROGRAMFILES%\\${dir}\\*` : r() < 0.5 ? `%OSDRIVE%\\Tools\\${dir}\\*` : `%OSDRIVE%\\Users\\*\\AppData\\Local\\${dir}\\*`;
+        rules.push({ ...base, kind: 'FilePathRule', condition: { kind: 'FilePathCondition', path }, exceptions: r() < 0.15 ? [{ kind: 'FilePathCondition', path: path.replace(/\*$/, 'Updates\\*') }] : [] });
+        files.push({ path: path.replace('%PROGRAMFILES%', 'C:\\Program Files').replace('%OSDRIVE%', 'C:').replace('Users\\*', `Users\\u${i % 50}`).replace(/\*$/, `main.${ext}`), hashes: { SHA256: hex(r) } });
+      } else {
+        const hashes = Array.from({ length: 1 + Math.floor(r() * 3) }, () => hex(r));
+        rules.push({ ...base, kind: 'FileHashRule', condition: { kind: 'FileHashCondition', fileHashes: hashes.map((h, k) => ({ type: 'SHA256', data: '0x' + h, sourceFileName: `f${i}-${k}.${ext}`, sourceFileLength: '1000' })) } });
+        files.push({ path: `C:\\Users\\u${i % 50}\\Downloads\\f${i}.${ext}`, hashes: { SHA256: hashes[0]! } });
+      }
+    }
+    collections.push({ type, enforcementMode: r() < 0.5 ? 'Enabled' : 'AuditOnly', rules });
+    // Files no specific rule names: Windows files (signed by Microsoft), unknown profile files.
+    for (let i = 0; i < count / 2; i++) {
+      files.push({ path: `C:\\Windows\\System32\\sys${i}.${ext}`, hashes: { SHA256: hex(r) }, publisher: { publisherName: 'O=MICROSOFT CORPORATION, L=REDMOND, S=WASHINGTON, C=US', productName: 'MICROSOFT® WINDOWS® OPERATING SYSTEM', binaryName: `SYS${i}.${ext}`.toUpperCase(), binaryVersion: '10.0.19041.1' } });
+      files.push({ path: `C:\\Users\\u${i % 50}\\AppData\\Roaming\\unknown${i}.${ext}`, hashes: { SHA256: hex(r) } });
+    }
+  }
+  return { policy: { version: '1', ruleCollections: collections }, files };
+}
+
+function rate(n: number, ms: number): string {
+  return `${Math.round(n / (ms / 1000)).toLocaleString('en-US')} decisions/s`;
+}
+
+export const engineBenchmark: Benchmark = {
+  name: 'engine',
+  title: 'decide(): fast engine vs reference evaluator, 10,000-rule policy, 1,000,000 decisions',
+  async run(print) {
+    const { policy, files } = generateWorld();
+    const principals = [standardUser(), standardUser(EXAMPLE_USER_SID, [FINANCE]), administrator()];
+    const ruleCount = policy.ruleCollections.reduce((s, c) => s + c.rules.length, 0);
+    print(`   policy: ${ruleCount} rules in ${policy.ruleCollections.length} collections; file pool ${files.length}`);
+
+    let t0 = performance.now();
+    const compiled = compilePolicy(policy, DEFAULT_ENVIRONMENT);
+    print(`   compile:                ${(performance.now() - t0).toFixed(1)} ms`);
+
+    t0 = performance.now();
+    const prepared = files.map((f) => prepareFile(f, DEFAULT_ENVIRONMENT));
+    print(`   prepare file pool:      ${(performance.now() - t0).toFixed(1)} ms (${files.length} files, once)`);
+
+    // Warm-up so the JIT measures steady state, as a fleet replay would.
+    for (let i = 0; i < 50_000; i++) decide(compiled, prepared[i % prepared.length]!, principals[i % 3]!);
+
+    const verdicts = { Allowed: 0, Denied: 0, AllowedByDefault: 0, DeniedByDefault: 0 };
+    t0 = performance.now();
+    for (let i = 0; i < DECISIONS; i++) {
+      const d = decide(compiled, prepared[(i * 7919) % prepared.length]!, principals[i % 3]!);
+      verdicts[d.verdict]++;
+    }
+    const fastMs = performance.now() - t0;
+    print(`   fast (prepared files):  ${rate(DECISIONS, fastMs)}  (${DECISIONS.toLocaleString('en-US')} in ${fastMs.toFixed(0)} ms)`);
+    print(`     verdicts: ${JSON.stringify(verdicts)}; candidates/decision ${(compiled.stats.candidates / compiled.stats.indexedDecisions).toFixed(2)}`);
+
+    t0 = performance.now();
+    for (let i = 0; i < DECISIONS; i++) decide(compiled, files[(i * 7919) % files.length]!, principals[i % 3]!);
+    const rawMs = performance.now() - t0;
+    print(`   fast (FileInformation): ${rate(DECISIONS, rawMs)}  (prepared on every call)`);
+
+    t0 = performance.now();
+    for (let i = 0; i < REFERENCE_SAMPLE; i++) evaluateReference(policy, files[(i * 7919) % files.length]!, principals[i % 3]!, DEFAULT_ENVIRONMENT);
+    const refMs = performance.now() - t0;
+    const refRate = REFERENCE_SAMPLE / (refMs / 1000);
+    print(`   reference:              ${rate(REFERENCE_SAMPLE, refMs)}  (sample of ${REFERENCE_SAMPLE}, extrapolated: ${(DECISIONS / refRate).toFixed(0)} s for ${DECISIONS.toLocaleString('en-US')})`);
+    print(`   ratio fast/reference:   ${(DECISIONS / (fastMs / 1000) / refRate).toFixed(0)}x prepared, ${(DECISIONS / (rawMs / 1000) / refRate).toFixed(0)}x unprepared`);
+  },
+};

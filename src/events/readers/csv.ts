@@ -1,0 +1,213 @@
+/**
+ * CSV reader for `Get-WinEvent … | Select-Object … | Export-Csv` exports (RFC 4180 quoting: `""` escapes,
+ * newlines inside quotes; an optional `#TYPE …` first line as PowerShell 5 writes it).
+ *
+ * Accepted column sets (names case-insensitive, any order):
+ * 1. An `Xml` (or `ToXml`) column holding each event's XML (`@{n='Xml';e={$_.ToXml()}}`): the event is read
+ *    from it, exactly as the Event XML reader would; other columns are ignored. This is lossless and what
+ *    `formatEvents(…, 'csv')` writes.
+ * 2. The Get-WinEvent property columns: `Id` (or `EventId`), `TimeCreated`, `ProviderName`, `ProviderId`,
+ *    `LogName`, `MachineName`, `RecordId`, `UserId`, `Version`, `Level`, `Task`, `Opcode`, `Keywords`, plus
+ *    payload columns named by their event field (`@{n='FilePath';e={$_.Properties[10].Value}}`, applocker.md
+ *    §9.3). `Message`, `Properties` (Export-Csv writes only the list's type name) and the *DisplayName columns
+ *    are ignored. Needs at least `Id` and `TimeCreated`.
+ * A header with neither `Xml` nor `Id` is rejected with one located error.
+ */
+import type { RawEvent } from '../raw-event.js';
+import { rawEventFromElement } from '../raw-event-from-element.js';
+import { EventReaderCode as C } from './errors.js';
+import { parseEventElements } from './event-xml.js';
+import { excerpt, normaliseTime, stripNul, textDiag } from './text.js';
+import { DEFAULT_READ_OPTIONS, type EventReadResult, type ReadEventsOptions } from './types.js';
+
+/** One CSV record with the line it starts on. */
+export type CsvRecord =
+  | { readonly kind: 'row'; readonly cells: string[]; readonly line: number }
+  | { readonly kind: 'error'; readonly line: number; readonly column: number; readonly message: string };
+
+/** RFC 4180 record splitter (lazy; bounded by `maxChars` per record). */
+export function* csvRecords(text: string, maxChars: number = DEFAULT_READ_OPTIONS.maxRecordChars): Generator<CsvRecord> {
+  let i = 0;
+  let line = 1;
+  const n = text.length;
+  while (i < n) {
+    const startLine = line;
+    const startIdx = i;
+    const cells: string[] = [];
+    let cell = '';
+    let err: CsvRecord | undefined;
+    for (;;) {
+      if (i - startIdx > maxChars && !err) err = { kind: 'error', line: startLine, column: 1, message: `record longer than ${maxChars} characters` };
+      if (i >= n) {
+        cells.push(cell);
+        break;
+      }
+      const ch = text[i]!;
+      if (ch === '"' && cell === '') {
+        // quoted cell
+        const qLine = line;
+        const qCol = i - text.lastIndexOf('\n', i - 1);
+        i++;
+        let closed = false;
+        while (i < n) {
+          const c = text[i]!;
+          if (c === '"') {
+            if (text[i + 1] === '"') {
+              cell += '"';
+              i += 2;
+              continue;
+            }
+            i++;
+            closed = true;
+            break;
+          }
+          if (c === '\n') line++;
+          if (!err) cell += c;
+          i++;
+        }
+        if (!closed) {
+          err = { kind: 'error', line: qLine, column: qCol, message: 'quoted cell is never closed' };
+          cells.push(cell);
+          break;
+        }
+        continue;
+      }
+      if (ch === ',') {
+        cells.push(cell);
+        cell = '';
+        i++;
+        continue;
+      }
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      if (ch === '\n' || ch === '\r') {
+        i++;
+        line++;
+        cells.push(cell);
+        break;
+      }
+      if (!err) cell += ch;
+      i++;
+    }
+    if (err) yield err;
+    else if (!(cells.length === 1 && cells[0] === '')) yield { kind: 'row', cells, line: startLine };
+  }
+}
+
+const SYSTEM_COLUMNS = new Set(
+  ['id', 'eventid', 'timecreated', 'providername', 'providerid', 'logname', 'machinename', 'recordid', 'userid', 'version',
+    'level', 'task', 'opcode', 'keywords', 'message', 'properties', 'qualifiers', 'processid', 'threadid', 'activityid',
+    'relatedactivityid', 'leveldisplayname', 'opcodedisplayname', 'taskdisplayname', 'keywordsdisplaynames', 'bookmark',
+    'containerlog', 'matchedqueryids', 'xml', 'toxml'],
+);
+
+/** Reads a Get-WinEvent CSV export. */
+export function* readCsv(text: string, file: string, opts: ReadEventsOptions = {}): Generator<EventReadResult> {
+  const maxChars = opts.maxRecordChars ?? DEFAULT_READ_OPTIONS.maxRecordChars;
+  const maxRecords = opts.maxRecords ?? DEFAULT_READ_OPTIONS.maxRecords;
+  let header: string[] | undefined;
+  let col: Map<string, number> = new Map();
+  let count = 0;
+  for (const rec of csvRecords(text, maxChars)) {
+    if (rec.kind === 'error') {
+      yield { kind: 'error', diagnostic: textDiag(C.csvBadRow, 'error', rec.message, file, rec.line, rec.column) };
+      if (!header) return;
+      continue;
+    }
+    if (!header) {
+      if (rec.cells.length === 1 && /^#TYPE\b/i.test(rec.cells[0]!.trim())) continue;
+      header = rec.cells.map((c) => stripNul(c).trim());
+      col = new Map(header.map((h, i) => [h.toLowerCase(), i]));
+      const hasXml = col.has('xml') || col.has('toxml');
+      const hasId = col.has('id') || col.has('eventid');
+      if (!hasXml && !(hasId && col.has('timecreated'))) {
+        yield {
+          kind: 'error',
+          diagnostic: textDiag(C.csvBadHeader, 'error', `csv header \`${excerpt(header.join(','))}\` has neither an \`Xml\` column nor \`Id\` and \`TimeCreated\``, file, rec.line, 1, 'export with `Select-Object TimeCreated,Id,ProviderName,LogName,MachineName,RecordId,UserId,@{n=\'Xml\';e={$_.ToXml()}}`'),
+        };
+        return;
+      }
+      continue;
+    }
+    if (++count > maxRecords) {
+      yield { kind: 'error', diagnostic: textDiag(C.limit, 'error', `more than ${maxRecords} records; the rest was not read`, file, rec.line) };
+      return;
+    }
+    if (rec.cells.length !== header.length) {
+      yield { kind: 'error', diagnostic: textDiag(C.csvBadRow, 'error', `row has ${rec.cells.length} cells, the header has ${header.length}`, file, rec.line) };
+      continue;
+    }
+    const cell = (name: string): string | undefined => {
+      const i = col.get(name);
+      return i === undefined ? undefined : stripNul(rec.cells[i]!);
+    };
+    const xml = cell('xml') ?? cell('toxml');
+    if (xml !== undefined && xml.trim()) {
+      yield* fromXmlCell(xml, file, rec.line, opts);
+      continue;
+    }
+    yield* fromColumns(header, rec.cells, cell, file, rec.line);
+  }
+  if (!header) yield { kind: 'error', diagnostic: textDiag(C.csvBadHeader, 'error', 'csv file has no header row', file, 1) };
+}
+
+function* fromXmlCell(xml: string, file: string, line: number, opts: ReadEventsOptions): Generator<EventReadResult> {
+  let events = 0;
+  for (const item of parseEventElements(xml, file, { ...opts, lineOffset: line - 1 })) {
+    if (item.kind !== 'element') {
+      yield item;
+      continue;
+    }
+    if (++events > 1) {
+      yield { kind: 'warning', diagnostic: textDiag(C.csvBadRow, 'warning', 'the `Xml` cell holds more than one `<Event>`', file, line) };
+    }
+    const r = rawEventFromElement(item.element, `${file}:${line}`, { file, line, column: 1 });
+    for (const d of r.diagnostics) yield { kind: d.severity === 'error' ? 'error' : 'warning', diagnostic: d };
+    if (r.raw) yield { kind: 'event', raw: r.raw };
+  }
+}
+
+function* fromColumns(
+  header: readonly string[],
+  cells: readonly string[],
+  cell: (name: string) => string | undefined,
+  file: string,
+  line: number,
+): Generator<EventReadResult> {
+  const idText = (cell('id') ?? cell('eventid') ?? '').trim();
+  if (!/^\d+$/.test(idText) || Number(idText) > 0xffff) {
+    yield { kind: 'error', diagnostic: textDiag(C.eventBadField, 'error', `event id \`${excerpt(idText)}\` is not a number from 0 to 65535`, file, line) };
+    return;
+  }
+  const int = (s: string | undefined): number | undefined => (s !== undefined && /^\s*\d+\s*$/.test(s) ? Number(s) : undefined);
+  const timeText = (cell('timecreated') ?? '').trim();
+  let timeCreated = normaliseTime(timeText);
+  if (timeCreated === undefined) {
+    timeCreated = timeText;
+    yield { kind: 'warning', diagnostic: textDiag(C.eventBadField, 'warning', `time \`${excerpt(timeText)}\` is not a timestamp this reader understands`, file, line, 1, 'export TimeCreated with `.ToUniversalTime().ToString(\'o\')`') };
+  }
+  const data: Record<string, string> = {};
+  header.forEach((h, i) => {
+    if (!SYSTEM_COLUMNS.has(h.toLowerCase()) && !/displayname/i.test(h)) data[h] = stripNul(cells[i]!);
+  });
+  const opt = <K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } =>
+    (v === undefined || v === '' ? {} : { [k]: v }) as { [P in K]?: V };
+  const guid = cell('providerid')?.trim();
+  const raw: RawEvent = {
+    provider: cell('providername')?.trim() ?? '',
+    ...opt('providerGuid', guid ? `{${guid.replace(/^\{|\}$/g, '').toUpperCase()}}` : undefined),
+    eventId: Number(idText),
+    ...opt('version', int(cell('version'))),
+    ...opt('level', int(cell('level'))),
+    ...opt('task', int(cell('task'))),
+    ...opt('opcode', int(cell('opcode'))),
+    ...opt('keywords', cell('keywords')?.trim()),
+    timeCreated,
+    ...opt('recordId', int(cell('recordid'))),
+    channel: cell('logname')?.trim() ?? '',
+    computer: cell('machinename')?.trim() ?? '',
+    ...opt('securityUserId', cell('userid')?.trim()),
+    data,
+    source: `${file}:${line}`,
+  };
+  yield { kind: 'event', raw };
+}

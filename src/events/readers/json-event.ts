@@ -1,0 +1,92 @@
+/**
+ * The common tail of the three JSON readers: turn the fields one export format names into a `RawEvent`,
+ * with a located error when the record is not an event (no event id). Keeps ecs-json.ts, nxlog-json.ts and
+ * wazuh-json.ts down to their field maps.
+ */
+import type { Diagnostic } from '../../diag/index.js';
+import type { RawEvent } from '../raw-event.js';
+import { EventReaderCode as C } from './errors.js';
+import { intValue, jsonRecords, scalar } from './json-records.js';
+import { normaliseTime, stripNul, textDiag } from './text.js';
+import type { EventReadResult, ReadEventsOptions } from './types.js';
+
+/** What a format's field map extracts from one JSON record. */
+export interface JsonEventFields {
+  readonly eventId: unknown;
+  readonly provider: unknown;
+  readonly providerGuid?: unknown;
+  readonly channel: unknown;
+  readonly computer: unknown;
+  readonly time: unknown;
+  readonly recordId?: unknown;
+  readonly securityUserId?: unknown;
+  readonly version?: unknown;
+  readonly level?: unknown;
+  readonly task?: unknown;
+  readonly opcode?: unknown;
+  readonly keywords?: unknown;
+  readonly data: Record<string, string>;
+}
+
+export function* readJsonEvents(
+  text: string,
+  file: string,
+  opts: ReadEventsOptions,
+  formatName: string,
+  fields: (value: Record<string, unknown>) => JsonEventFields | undefined,
+): Generator<EventReadResult> {
+  for (const rec of jsonRecords(text, file, opts)) {
+    if (rec.kind === 'error') {
+      yield rec;
+      continue;
+    }
+    const v = rec.value;
+    const f = v && typeof v === 'object' && !Array.isArray(v) ? fields(v as Record<string, unknown>) : undefined;
+    const id = f ? intValue(f.eventId) : undefined;
+    if (!f || id === undefined || id > 0xffff) {
+      yield { kind: 'error', diagnostic: textDiag(C.jsonNotEvent, 'error', `record is not a ${formatName} event (no numeric event id)`, file, rec.line) };
+      continue;
+    }
+    const diagnostics: Diagnostic[] = [];
+    const timeText = scalar(f.time) ?? '';
+    let timeCreated = normaliseTime(timeText);
+    if (timeCreated === undefined) {
+      timeCreated = stripNul(timeText).trim();
+      diagnostics.push(textDiag(C.eventBadField, 'warning', timeText ? `time \`${timeCreated}\` is not an ISO 8601 timestamp` : 'event has no time', file, rec.line));
+    }
+    const opt = <K extends string, V>(k: K, val: V | undefined): { [P in K]?: V } =>
+      (val === undefined || val === '' ? {} : { [k]: val }) as { [P in K]?: V };
+    const guid = scalar(f.providerGuid)?.trim();
+    const raw: RawEvent = {
+      provider: scalar(f.provider)?.trim() ?? '',
+      ...opt('providerGuid', guid ? `{${guid.replace(/^\{|\}$/g, '').toUpperCase()}}` : undefined),
+      eventId: id,
+      ...opt('version', intValue(f.version)),
+      ...opt('level', intValue(f.level)),
+      ...opt('task', intValue(f.task)),
+      ...opt('opcode', intValue(f.opcode)),
+      ...opt('keywords', scalar(f.keywords)?.trim()),
+      timeCreated,
+      ...opt('recordId', intValue(f.recordId)),
+      channel: scalar(f.channel)?.trim() ?? '',
+      computer: scalar(f.computer)?.trim() ?? '',
+      ...opt('securityUserId', scalar(f.securityUserId)?.trim()),
+      data: f.data,
+      source: rec.source,
+    };
+    for (const d of diagnostics) yield { kind: 'warning', diagnostic: d };
+    yield { kind: 'event', raw };
+  }
+}
+
+/** Copies an object's scalar members into event data (`rename` maps export keys back to §9.3 names). */
+export function dataOf(obj: unknown, rename: (k: string) => string = (k) => k, skip?: ReadonlySet<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return out;
+  for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
+    if (skip?.has(k)) continue;
+    const s = scalar(v);
+    if (s !== undefined) out[rename(k)] = s;
+  }
+  return out;
+}

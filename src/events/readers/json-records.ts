@@ -1,0 +1,159 @@
+/**
+ * JSON record splitter shared by the ECS, NXLog and Wazuh readers: NDJSON (one object a line, what
+ * Winlogbeat's file output, NXLog `to_json()` and Wazuh `alerts.json` write) or one JSON document (an
+ * array, or Elastic's pipeline-test form `{"events":[…]}`). Every bad line is its own located error; the
+ * good lines around it still come through.
+ */
+import type { Diagnostic } from '../../diag/index.js';
+import { EventReaderCode as C } from './errors.js';
+import { lines, stripNul, textDiag } from './text.js';
+import { DEFAULT_READ_OPTIONS, type ReadEventsOptions } from './types.js';
+
+export type JsonRecord =
+  | { readonly kind: 'value'; readonly value: unknown; readonly line: number; readonly source: string }
+  | { readonly kind: 'error'; readonly diagnostic: Diagnostic };
+
+function positionOf(e: unknown): number | undefined {
+  const m = /position (\d+)/.exec(String((e as Error)?.message ?? ''));
+  return m ? Number(m[1]) : undefined;
+}
+
+function syntaxMessage(e: unknown): string {
+  const m = String((e as Error)?.message ?? 'invalid json')
+    .replace(/ in JSON at position \d+.*$/s, '')
+    .replace(/\s*\(line \d+ column \d+\)$/, '');
+  return `invalid json: ${m.charAt(0).toLowerCase()}${m.slice(1)}`.replace(/\.$/, '');
+}
+
+function lineColAt(text: string, pos: number): { line: number; column: number } {
+  let line = 1;
+  let start = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) {
+    line++;
+    start = i + 1;
+  }
+  return { line, column: pos - start + 1 };
+}
+
+/** Line of the n-th `{` that opens an element of the top-level events array (best effort, for provenance). */
+function elementLines(text: string, count: number): number[] {
+  const out: number[] = [];
+  let depth = 0;
+  let line = 1;
+  let inStr = false;
+  let arrDepth = -1;
+  for (let i = 0; i < text.length && out.length < count; i++) {
+    const ch = text[i];
+    if (ch === '\n') line++;
+    if (inStr) {
+      if (ch === '\\') i++;
+      else if (ch === '"') inStr = false;
+      continue;
+    }
+    if (ch === '"') inStr = true;
+    else if (ch === '[') {
+      if (arrDepth < 0) arrDepth = depth + 1;
+      depth++;
+    } else if (ch === '{') {
+      if (depth === arrDepth) out.push(line);
+      depth++;
+    } else if (ch === ']' || ch === '}') depth--;
+  }
+  return out;
+}
+
+/** Splits a JSON export into records with their line numbers. */
+export function* jsonRecords(text: string, file: string, opts: ReadEventsOptions = {}): Generator<JsonRecord> {
+  const maxChars = opts.maxRecordChars ?? DEFAULT_READ_OPTIONS.maxRecordChars;
+  const maxRecords = opts.maxRecords ?? DEFAULT_READ_OPTIONS.maxRecords;
+  const firstLine = /^\s*(.*)$/m.exec(text.replace(/^\s+/, ''))?.[1]?.trim() ?? '';
+  let ndjson = false;
+  if (firstLine.startsWith('{') && firstLine.endsWith('}')) {
+    try {
+      JSON.parse(firstLine);
+      ndjson = true;
+    } catch {
+      ndjson = false; // a pretty-printed document whose first line happens to look like an object
+    }
+  }
+  if (!ndjson) {
+    if (text.length > maxChars * 16) {
+      yield { kind: 'error', diagnostic: textDiag(C.limit, 'error', `json document longer than ${maxChars * 16} characters`, file, 1) };
+      return;
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (e) {
+      const pos = positionOf(e);
+      const p = pos === undefined ? { line: 1, column: 1 } : lineColAt(text, pos);
+      yield { kind: 'error', diagnostic: textDiag(C.jsonSyntax, 'error', syntaxMessage(e), file, p.line, p.column, 'the whole document is one JSON value, so nothing in it could be read') };
+      return;
+    }
+    const list = Array.isArray(doc)
+      ? doc
+      : doc && typeof doc === 'object' && Array.isArray((doc as { events?: unknown }).events)
+        ? ((doc as { events: unknown[] }).events)
+        : [doc];
+    const at = elementLines(text, Math.min(list.length, maxRecords));
+    for (let i = 0; i < list.length; i++) {
+      if (i >= maxRecords) {
+        yield { kind: 'error', diagnostic: textDiag(C.limit, 'error', `more than ${maxRecords} records; the rest was not read`, file, 1) };
+        return;
+      }
+      const line = at[i] ?? 1;
+      yield { kind: 'value', value: list[i], line, source: `${file}:${line}` };
+    }
+    return;
+  }
+  let n = 0;
+  let done = 0;
+  for (const { line, text: t } of lines(text)) {
+    done += t.length + 1;
+    if (opts.onProgress && (line & 1023) === 0) opts.onProgress(Math.min(done, text.length), text.length);
+    if (!t.trim()) continue;
+    if (++n > maxRecords) {
+      yield { kind: 'error', diagnostic: textDiag(C.limit, 'error', `more than ${maxRecords} records; the rest was not read`, file, line) };
+      return;
+    }
+    if (t.length > maxChars) {
+      yield { kind: 'error', diagnostic: textDiag(C.limit, 'error', `line longer than ${maxChars} characters`, file, line) };
+      continue;
+    }
+    try {
+      yield { kind: 'value', value: JSON.parse(t), line, source: `${file}:${line}` };
+    } catch (e) {
+      const pos = positionOf(e);
+      yield { kind: 'error', diagnostic: textDiag(C.jsonSyntax, 'error', syntaxMessage(e), file, line, pos === undefined ? 1 : pos + 1) };
+    }
+  }
+}
+
+/** Reads `a.b.c` from nested objects, or from a flattened `"a.b.c"` key (Kibana CSV/flattened exports). */
+export function pick(obj: unknown, path: string): unknown {
+  if (!obj || typeof obj !== 'object') return undefined;
+  const o = obj as Record<string, unknown>;
+  if (path in o) return o[path];
+  let cur: unknown = obj;
+  for (const k of path.split('.')) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[k];
+  }
+  return cur;
+}
+
+/** A JSON scalar as event text (numbers keep their decimal form; NULs stripped); objects as JSON. */
+export function scalar(v: unknown): string | undefined {
+  if (v === undefined || v === null) return undefined;
+  if (typeof v === 'string') return stripNul(v);
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  return JSON.stringify(v);
+}
+
+/** A JSON number or numeric string as a safe integer. */
+export function intValue(v: unknown): number | undefined {
+  const s = scalar(v)?.trim();
+  if (s === undefined || !/^\d+$/.test(s)) return undefined;
+  const n = Number(s);
+  return Number.isSafeInteger(n) ? n : undefined;
+}

@@ -1,0 +1,69 @@
+/**
+ * AppX/MSIX reader on the corpus packages: identity vs the manifest text (read here with a regex, a separate
+ * path from saxes), signer = the jsign test certificate, PublisherId test vectors from formats.md §F.3.
+ */
+import { describe, expect, it } from 'vitest';
+import { unzipSync } from 'fflate';
+import { corpusFiles, fileIdentity, hasCorpus, readCorpus } from '../../../test-support/corpus.js';
+import { parseManifestIdentity, publisherId, readAppx } from './index.js';
+
+describe('PublisherId (§F.3 test vectors)', () => {
+  it('matches the package-family-name crate vectors', () => {
+    expect(publisherId('Publisher Software')).toBe('zj75k085cmj1a');
+    expect(publisherId('CN=Microsoft Corporation, O=Microsoft Corporation, L=Redmond, S=Washington, C=US')).toBe('8wekyb3d8bbwe');
+  });
+});
+
+describe('manifest identity', () => {
+  it('reads a bundle manifest and rejects broken XML with a typed error', () => {
+    const b = parseManifestIdentity('<Bundle xmlns="http://schemas.microsoft.com/appx/2013/bundle"><Identity Name="A.B" Publisher="CN=X" Version="1.2.3.4"/></Bundle>');
+    expect(b.ok && b.value).toEqual({ name: 'A.B', publisher: 'CN=X', version: '1.2.3.4' });
+    const bad = parseManifestIdentity('<Package><Identity Name="x"');
+    expect(bad.ok).toBe(false);
+    expect(bad.diagnostics[0]?.code).toMatch(/^fileinfo\.appx\./);
+    const nested = parseManifestIdentity('<Package><Dependencies><Identity Name="a" Publisher="b" Version="1"/></Dependencies></Package>');
+    expect(nested.ok).toBe(false);
+  });
+});
+
+describe.skipIf(!hasCorpus)('every corpus MSIX/Appx', () => {
+  const files = corpusFiles(['.msix', '.appx', '.msixbundle', '.appxbundle']);
+  it('finds them', () => expect(files.length).toBeGreaterThanOrEqual(2));
+  for (const rel of files) {
+    it(`${rel}: identity equals the manifest's Identity attributes`, () => {
+      const bytes = readCorpus(rel);
+      const text = Buffer.from(unzipSync(bytes, { filter: (f) => f.name === 'AppxManifest.xml' })['AppxManifest.xml']!).toString('utf8');
+      const tag = /<Identity\b[^>]*>/.exec(text)![0];
+      const attr = (n: string): string => new RegExp(`\\b${n}="([^"]*)"`).exec(tag)![1]!;
+      const r = readAppx(bytes, { file: rel });
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.value.identity.name).toBe(attr('Name'));
+      expect(r.value.identity.publisher).toBe(attr('Publisher'));
+      expect(r.value.identity.version).toBe(attr('Version'));
+    });
+  }
+  it('unsigned package: identity, no publisher, says why', () => {
+    const r = readAppx(readCorpus(fileIdentity.msixUnsigned));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.identity.name).toBe('minimal');
+    expect(r.value.publisher).toBeUndefined();
+    expect(r.value.reasons).toEqual(['the package is not signed (no AppxSignature.p7x)']);
+  });
+  it('signed package: signer is the jsign 2022 RSA test certificate; publisher fields per §F.3', () => {
+    const r = readAppx(readCorpus(fileIdentity.msixSigned));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.signer?.signerSubject).toBe('CN=Jsign Code Signing Test Certificate 2022 (RSA)');
+    expect(r.value.signer?.publisherName).toBe('CN=JSIGN CODE SIGNING TEST CERTIFICATE 2022 (RSA)');
+    expect(r.value.reasons).toEqual([]);
+    expect(r.value.publisher).toEqual({
+      publisherName: 'CN=Jsign Code Signing Test Certificate 2022 (RSA)',
+      productName: 'minimal',
+      binaryName: 'APPX',
+      binaryVersion: '1.0.0.0',
+    });
+    expect(r.value.packageFamilyName).toBe(`minimal_${publisherId('CN=Jsign Code Signing Test Certificate 2022 (RSA)')}`);
+  });
+});

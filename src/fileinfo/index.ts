@@ -1,0 +1,20 @@
+/**
+ * The fileinfo room's public facade: know the files from their bytes — PE, Authenticode, MSI, AppX/MSIX,
+ * scripts — and produce AppLocker's FileInformation (what Get-AppLockerFileInformation reports) plus the
+ * reference-computer inventory format. Other rooms import only this module.
+ * Spec: shared/spec/formats.md §B–§F; applocker.md §5.1, §8.2.
+ */
+export * from './pe/index.js';
+export * from './authenticode/index.js';
+export * from './script/index.js';
+export {
+  readMsi, normaliseMsiVersion, parseCompoundFile, isCompoundFile, decodeMsiStreamName, parseStringPool, parsePropertyTable,
+  msiDigest, msiPrehash, readPkcs7Signer, DEFAULT_CFB_LIMITS,
+} from './msi/index.js';
+export type { MsiInfo, MsiSignature, CompoundFile, CfbEntry, CfbLimits, StringPool, Pkcs7Signer, DigestName } from './msi/index.js';
+export { readAppx, parseManifestIdentity, publisherId, DEFAULT_APPX_LIMITS } from './appx/index.js';
+export type { AppxInfo, AppxLimits, PackageIdentity } from './appx/index.js';
+export { identifyFile, appLockerDisplayPath, windowsPathUnder, displayPublisherOf } from './identify.js';
+export type { FileIdentity, FileKind, IdentifyInput, SignatureStatus } from './identify.js';
+export { INVENTORY_FORMAT, inventoryEntry, resumeKey, formatInventoryLine, parseInventory } from './inventory.js';
+export type { InventoryEntry } from './inventory.js';

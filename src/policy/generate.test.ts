@@ -1,0 +1,107 @@
+/**
+ * Rule generation (applocker.md §8.3) on FileInformation values built here: publisher first, hash fallback,
+ * path only when asked and never for user-writable places, -Optimize grouping, stable content ids, the
+ * trace; and the round trip through the XML serializer/parser and the reference engine (every source allowed).
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { evaluateReference, principalOf } from '../engine/index.js';
+import type { FileInformation } from './file-information.js';
+import { contentRuleId, generateRules, isUserWritablePath, type GenerateSource } from './generate.js';
+import { parsePolicy, serializePolicy } from './index.js';
+
+const MS = 'O=MICROSOFT CORPORATION, L=REDMOND, S=WASHINGTON, C=US';
+const H = (c: string): string => c.repeat(64);
+
+const signedExe = (path: string, product: string, binary: string, version: string, hash: string): FileInformation => ({
+  path, hashes: { SHA256: hash }, publisher: { publisherName: MS, productName: product, binaryName: binary, binaryVersion: version },
+});
+const files: GenerateSource[] = [
+  { path: '/img/Program Files/Office/winword.exe', windowsPath: 'C:\\Program Files\\Office\\winword.exe', displayPath: '%PROGRAMFILES%\\OFFICE\\WINWORD.EXE', size: 10,
+    info: signedExe('C:\\Program Files\\Office\\winword.exe', 'MICROSOFT OFFICE', 'WINWORD.EXE', '16.0.1.0', H('A')) },
+  { path: '/img/Program Files/Office/excel.exe', windowsPath: 'C:\\Program Files\\Office\\excel.exe', displayPath: '%PROGRAMFILES%\\OFFICE\\EXCEL.EXE', size: 11,
+    info: signedExe('C:\\Program Files\\Office\\excel.exe', 'MICROSOFT OFFICE', 'EXCEL.EXE', '16.0.1.0', H('B')) },
+  { path: '/img/Tools/unsigned.exe', windowsPath: 'C:\\Tools\\unsigned.exe', displayPath: '%OSDRIVE%\\TOOLS\\UNSIGNED.EXE', size: 12,
+    info: { path: 'C:\\Tools\\unsigned.exe', hashes: { SHA256: H('C') } } },
+  { path: '/img/Program Files/App/helper.dll', windowsPath: 'C:\\Program Files\\App\\helper.dll', displayPath: '%PROGRAMFILES%\\APP\\HELPER.DLL', size: 13,
+    info: { path: 'C:\\Program Files\\App\\helper.dll', hashes: { SHA256: H('D') } } },
+  { path: '/img/Windows/Temp/drop.ps1', windowsPath: 'C:\\Windows\\Temp\\drop.ps1', displayPath: '%WINDIR%\\TEMP\\DROP.PS1', size: 14,
+    info: { path: 'C:\\Windows\\Temp\\drop.ps1', hashes: { SHA256: H('E') }, publisher: { publisherName: MS, productName: '', binaryName: '' } } },
+  { path: '/img/Users/x/app.msix', windowsPath: 'C:\\Users\\x\\app.msix', displayPath: '%OSDRIVE%\\USERS\\X\\APP.MSIX', size: 15,
+    info: { path: 'C:\\Users\\x\\app.msix', hashes: { SHA256Flat: H('F') }, isPackagedApp: true, publisher: { publisherName: 'CN=Contoso, O=Contoso, C=US', productName: 'Contoso.App', binaryName: 'APPX', binaryVersion: '1.2.3.4' } } },
+  { path: '/img/Users/x/bad.read', size: 0, error: { reason: 'EACCES', message: 'denied' } } as GenerateSource,
+];
+const allowed = (src: readonly GenerateSource[]) => src.filter((s) => !('error' in s));
+
+describe('generateRules (§8.3)', () => {
+  it('publisher first, hash fallback, one rule per distinct file without -Optimize', () => {
+    const g = generateRules(files, { ruleTypes: ['Publisher', 'Hash'], userOrGroupSid: 'S-1-1-0', optimize: false });
+    const kinds = g.policy.ruleCollections.map((c) => [c.type, c.rules.map((r) => r.kind)]);
+    expect(kinds).toEqual([
+      ['Appx', ['FilePublisherRule']],
+      ['Dll', ['FileHashRule']],
+      ['Exe', ['FileHashRule', 'FilePublisherRule', 'FilePublisherRule']],
+      ['Script', ['FilePublisherRule']],
+    ]);
+    const exe = g.policy.ruleCollections.find((c) => c.type === 'Exe')!;
+    const word = exe.rules.find((r) => r.name.startsWith('WINWORD.EXE'))!;
+    expect(word.name).toBe(`WINWORD.EXE version 16.0.1.0 exactly in MICROSOFT OFFICE from ${MS}`);
+    expect(g.trace.get(word.id)).toEqual(['/img/Program Files/Office/winword.exe']);
+    const script = g.policy.ruleCollections.find((c) => c.type === 'Script')!.rules[0]!;
+    // Scripts have no product/binary/version: ProductName="*" BinaryName="*" (formats.md §E.3).
+    expect(script.kind === 'FilePublisherRule' && [script.condition.productName, script.condition.binaryName]).toEqual(['*', '*']);
+    const appx = g.policy.ruleCollections.find((c) => c.type === 'Appx')!.rules[0]!;
+    expect(appx.kind === 'FilePublisherRule' && appx.condition).toMatchObject({ publisherName: 'CN=Contoso, O=Contoso, C=US', productName: 'Contoso.App', binaryName: '*' });
+    const hash = exe.rules.find((r) => r.kind === 'FileHashRule')!;
+    expect(hash.kind === 'FileHashRule' && hash.condition.fileHashes).toEqual([{ type: 'SHA256', data: `0x${H('C')}`, sourceFileName: 'unsigned.exe', sourceFileLength: '12' }]);
+    expect(g.policy.ruleCollections.every((c) => c.enforcementMode === 'NotConfigured')).toBe(true);
+  });
+
+  it('-Optimize: one publisher rule per product, one hash rule per collection, folders for paths', () => {
+    const g = generateRules(files, { ruleTypes: ['Publisher', 'Hash'], userOrGroupSid: 'S-1-5-32-545', optimize: true });
+    const exe = g.policy.ruleCollections.find((c) => c.type === 'Exe')!;
+    const pubs = exe.rules.filter((r) => r.kind === 'FilePublisherRule');
+    expect(pubs).toHaveLength(1);
+    expect(pubs[0]!.name).toBe(`MICROSOFT OFFICE from ${MS}`);
+    expect(g.trace.get(pubs[0]!.id)).toHaveLength(2);
+    const paths = generateRules(files, { ruleTypes: ['Path'], userOrGroupSid: 'S-1-1-0', optimize: true });
+    const pathRules = paths.policy.ruleCollections.flatMap((c) => c.rules.map((r) => r.kind === 'FilePathRule' && r.condition.path));
+    expect(pathRules.sort()).toEqual(['%PROGRAMFILES%\\APP\\*', '%PROGRAMFILES%\\OFFICE\\*']);
+  });
+
+  it('path rules only when asked and never for user-writable locations', () => {
+    const g = generateRules(files, { ruleTypes: ['Path'], userOrGroupSid: 'S-1-1-0', optimize: false });
+    const paths = g.policy.ruleCollections.flatMap((c) => c.rules.map((r) => (r.kind === 'FilePathRule' ? r.condition.path : '')));
+    expect(paths.sort()).toEqual(['%PROGRAMFILES%\\APP\\HELPER.DLL', '%PROGRAMFILES%\\OFFICE\\EXCEL.EXE', '%PROGRAMFILES%\\OFFICE\\WINWORD.EXE']);
+    expect(g.diagnostics.map((d) => d.message).join('\n')).toContain('`%WINDIR%\\TEMP\\DROP.PS1` is in a user-writable location');
+    expect(isUserWritablePath('%OSDRIVE%\\TOOLS\\X.EXE')).toBe(true);
+    expect(isUserWritablePath('%SYSTEM32%\\SPOOL\\DRIVERS\\X.DLL')).toBe(true);
+    expect(isUserWritablePath('%SYSTEM32%\\CMD.EXE')).toBe(false);
+  });
+
+  it('ids are content-derived: same rules for any file order, valid GUID text', () => {
+    const opts = { ruleTypes: ['Publisher', 'Hash', 'Path'] as const, userOrGroupSid: 'S-1-1-0', optimize: true };
+    const xml = serializePolicy(generateRules(files, { ...opts, ruleTypes: [...opts.ruleTypes] }).policy);
+    fc.assert(fc.property(fc.shuffledSubarray(files, { minLength: files.length, maxLength: files.length }), (shuffled) => {
+      expect(serializePolicy(generateRules(shuffled, { ...opts, ruleTypes: [...opts.ruleTypes] }).policy)).toBe(xml);
+    }), { numRuns: 25 });
+    expect(contentRuleId('x')).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(contentRuleId('x')).not.toBe(contentRuleId('y'));
+  });
+
+  it.each([false, true])('round trip: XML validates clean and the reference engine allows every source (optimize=%s)', (optimize) => {
+    const g = generateRules(files, { ruleTypes: ['Publisher', 'Hash'], userOrGroupSid: 'S-1-1-0', optimize, enforcementMode: 'Enabled' });
+    const parsed = parsePolicy(serializePolicy(g.policy));
+    expect(parsed.ok).toBe(true);
+    expect(parsed.diagnostics.filter((d) => d.severity !== 'info')).toEqual([]);
+    const everyone = principalOf(['S-1-1-0']);
+    for (const s of allowed(files)) {
+      const info = 'info' in s ? s.info! : (s as FileInformation);
+      const d = evaluateReference(parsed.ok ? parsed.value.policy : g.policy, info, everyone);
+      expect([info.path, d.verdict]).toEqual([info.path, 'Allowed']);
+    }
+    // And a file nobody scanned is denied by default in the collections that now have rules.
+    const stranger = evaluateReference(g.policy, { path: 'C:\\Tools\\other.exe', hashes: { SHA256: H('9') } }, everyone);
+    expect(stranger.verdict).toBe('DeniedByDefault');
+  });
+});

@@ -1,0 +1,263 @@
+/**
+ * Rule generation: the rules `New-AppLockerPolicy` would make from FileInformation (issue 4 item 6).
+ * Publisher first, hash as fallback for unsigned files (the `-RuleType` list order is the fallback order),
+ * path only when asked and never for user-writable locations, `-Optimize` grouping, rule ids derived from
+ * the rule's content (UUID v5-style) so re-generating from the same inventory gives the same policy, and
+ * a trace of which files each rule came from. Pure. Used by `lockstep rules generate`.
+ * Spec: applocker.md §8.3 (New-AppLockerPolicy, naming, -Optimize), §5.1 (what a publisher rule needs),
+ * §5.3 (hash rules), §4.3 (path form), §7 (user-writable dirs under %WINDIR%), formats.md §E.3, §F.3.
+ */
+import { createHash } from 'node:crypto';
+import type { Diagnostic } from '../diag/index.js';
+import type { FileInformation } from './file-information.js';
+import { collectionForPath } from './file-types.js';
+import type {
+  AppLockerPolicy, EnforcementMode, FileHash, FileHashRule, FilePathRule, FilePublisherRule, Rule, RuleCollection, RuleCollectionType,
+} from './model.js';
+
+export type GeneratedRuleType = 'Publisher' | 'Hash' | 'Path';
+
+/** A file to make rules for: bare FileInformation, or an inventory-like record that carries one. */
+export type GenerateSource =
+  | FileInformation
+  | { readonly info?: FileInformation; readonly path: string; readonly windowsPath?: string; readonly displayPath?: string; readonly size?: number };
+
+export interface GenerateOptions {
+  /** In fallback order, like `-RuleType Publisher,Hash` (default). */
+  readonly ruleTypes: readonly GeneratedRuleType[];
+  /** `-User`; default Everyone (S-1-1-0, §8.3). */
+  readonly userOrGroupSid: string;
+  /** `-Optimize`: group similar files (§8.3). */
+  readonly optimize: boolean;
+  /** `-RuleNamePrefix`: names become `<prefix>: <name>`. */
+  readonly ruleNamePrefix?: string;
+  /** Mode of the generated collections; New-AppLockerPolicy writes NotConfigured (§8.3 example 2). */
+  readonly enforcementMode?: EnforcementMode;
+  /** Publisher version range: `exact` (Low = High = file version, the cmdlet's default) or `orAbove`. */
+  readonly publisherVersion?: 'exact' | 'orAbove';
+}
+
+export interface GeneratedPolicy {
+  readonly policy: AppLockerPolicy;
+  /** Rule id → the files (inventory path, else FileInformation.path) it came from. */
+  readonly trace: Map<string, string[]>;
+  /** Files that got no rule and why (`policy.generate.*` warnings, as `-IgnoreMissingFileInformation`). */
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Output order of collections, as Get-AppLockerPolicy exports them (§1.5). */
+const COLLECTION_ORDER: readonly RuleCollectionType[] = ['Appx', 'Dll', 'Exe', 'Msi', 'Script'];
+
+/**
+ * Folders under the Windows and Program Files trees that standard users can write to; a path rule there
+ * would let anyone drop and run a file (applocker.md §7 security caveat; NSA exceptions list in §1.6).
+ * Everything outside %WINDIR%, %SYSTEM32% and %PROGRAMFILES% is treated as user-writable too (users can
+ * create folders at the drive root and own their profile).
+ */
+const USER_WRITABLE_PREFIXES = [
+  '%WINDIR%\\TEMP\\', '%WINDIR%\\TASKS\\', '%WINDIR%\\TRACING\\', '%WINDIR%\\REGISTRATION\\CRMLOG\\',
+  '%SYSTEM32%\\SPOOL\\', '%SYSTEM32%\\TASKS\\', '%SYSTEM32%\\COM\\DMP\\', '%SYSTEM32%\\FXSTMP\\',
+  '%SYSTEM32%\\MICROSOFT\\CRYPTO\\RSA\\MACHINEKEYS\\', '%WINDIR%\\DEBUG\\', '%WINDIR%\\PCHEALTH\\ERRORREP\\',
+];
+const TRUSTED_ROOTS = ['%WINDIR%\\', '%SYSTEM32%\\', '%PROGRAMFILES%\\'];
+
+/** True when a displayed path (§4.3 form) may be written by a standard user. */
+export function isUserWritablePath(displayPath: string): boolean {
+  const p = displayPath.toUpperCase();
+  if (!TRUSTED_ROOTS.some((r) => p.startsWith(r))) return true;
+  return USER_WRITABLE_PREFIXES.some((w) => p.startsWith(w));
+}
+
+/** A UUID (version 5 layout, SHA-1 over a fixed namespace and the rule's content). */
+export function contentRuleId(content: string): string {
+  const h = createHash('sha1').update('lockstep.rule/1\u0000').update(content).digest();
+  h[6] = (h[6]! & 0x0f) | 0x50;
+  h[8] = (h[8]! & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
+}
+
+interface Normal {
+  readonly info: FileInformation;
+  readonly source: string;
+  readonly displayPath?: string;
+  readonly size?: number;
+  readonly collection?: RuleCollectionType;
+}
+
+function normalise(s: GenerateSource): Normal | undefined {
+  if ('hashes' in s) {
+    const c = s.collection ?? collectionForPath(s.path);
+    return { info: s, source: s.path, ...(c ? { collection: c } : {}) };
+  }
+  if (!s.info) return undefined;
+  const c = s.info.collection ?? collectionForPath(s.windowsPath ?? s.info.path);
+  return {
+    info: s.info,
+    source: s.path,
+    ...(s.displayPath && s.windowsPath ? { displayPath: s.displayPath } : {}),
+    ...(s.size !== undefined ? { size: s.size } : {}),
+    ...(c ? { collection: c } : {}),
+  };
+}
+
+function baseName(p: string): string {
+  return p.slice(Math.max(p.lastIndexOf('\\'), p.lastIndexOf('/')) + 1);
+}
+
+/** A pending rule: its identity key, the rule without id, and the sources it covers. */
+interface Pending {
+  key: string;
+  collection: RuleCollectionType;
+  make: (id: string, name: string) => Rule;
+  name: string;
+  sources: string[];
+  hashes?: FileHash[];
+}
+
+/**
+ * Generates a policy from scanned files.
+ * @example
+ * const { policy, trace } = generateRules(entries, { ruleTypes: ['Publisher', 'Hash'], userOrGroupSid: 'S-1-1-0', optimize: false });
+ */
+export function generateRules(files: readonly GenerateSource[], opts: GenerateOptions): GeneratedPolicy {
+  const sid = opts.userOrGroupSid;
+  const diagnostics: Diagnostic[] = [];
+  const pending = new Map<string, Pending>();
+  const prefix = (n: string): string => (opts.ruleNamePrefix ? `${opts.ruleNamePrefix}: ${n}` : n);
+  const add = (p: Omit<Pending, 'sources'>, source: string, hash?: FileHash): void => {
+    let cur = pending.get(p.key);
+    if (!cur) {
+      cur = { ...p, sources: [] };
+      pending.set(p.key, cur);
+    }
+    if (!cur.sources.includes(source)) cur.sources.push(source);
+    if (hash && cur.hashes && !cur.hashes.some((h) => h.data.toUpperCase() === hash.data.toUpperCase())) cur.hashes.push(hash);
+  };
+
+  for (const raw of files) {
+    const f = normalise(raw);
+    if (!f) continue; // an inventory line recording a read error: nothing to make a rule from
+    const { info, collection } = f;
+    if (!collection) {
+      diagnostics.push(warn('no-collection', `\`${f.source}\` has no AppLocker collection (unknown extension); no rule made`));
+      continue;
+    }
+    let made = false;
+    const why: string[] = [];
+    for (const type of opts.ruleTypes) {
+      if (made) break;
+      if (type === 'Publisher') {
+        const p = info.publisher;
+        if (!p) {
+          why.push('not signed');
+          continue;
+        }
+        const isScript = collection === 'Script';
+        const isAppx = collection === 'Appx';
+        // A file publisher rule needs the product and binary names (§5.1); scripts have neither (§E.3).
+        if (!isScript && !isAppx && (!p.productName || !p.binaryName)) {
+          why.push('signed but missing version information');
+          continue;
+        }
+        if (isAppx && !p.productName) {
+          why.push('package without a name');
+          continue;
+        }
+        const grouped = opts.optimize || isScript;
+        const product = isScript ? '*' : p.productName;
+        const binary = grouped || isAppx ? '*' : p.binaryName;
+        const version = p.binaryVersion;
+        const range = grouped || !version
+          ? { lowSection: '*', highSection: '*' }
+          : { lowSection: version, highSection: opts.publisherVersion === 'orAbove' ? '*' : version };
+        const name = isAppx
+          ? `${p.productName}, from ${p.publisherName}`
+          : product === '*'
+            ? `Signed by ${p.publisherName}`
+            : binary === '*'
+              ? `${product} from ${p.publisherName}`
+              : `${binary} version ${range.lowSection} ${range.highSection === '*' ? 'or above' : 'exactly'} in ${product} from ${p.publisherName}`;
+        const key = ['P', collection, sid, p.publisherName.toUpperCase(), product.toUpperCase(), binary.toUpperCase(), range.lowSection, range.highSection].join('\u0000');
+        add({
+          key, collection, name: prefix(name),
+          make: (id, n): FilePublisherRule => ({
+            kind: 'FilePublisherRule', id, name: n, description: '', userOrGroupSid: sid, action: 'Allow',
+            condition: { kind: 'FilePublisherCondition', publisherName: p.publisherName, productName: product, binaryName: binary, binaryVersionRange: range },
+            exceptions: [],
+          }),
+        }, f.source);
+        made = true;
+      } else if (type === 'Hash') {
+        const sha = info.hashes.SHA256;
+        if (collection === 'Appx') {
+          why.push('packaged apps have no hash rules');
+          continue;
+        }
+        if (!sha) {
+          why.push('no SHA256 hash (empty file?)');
+          continue;
+        }
+        const file = baseName(info.path);
+        const hash: FileHash = { type: 'SHA256', data: `0x${sha.toUpperCase()}`, sourceFileName: file, ...(f.size !== undefined ? { sourceFileLength: String(f.size) } : {}) };
+        // -Optimize: one hash rule per collection holding every hash (§8.3); else one per distinct hash.
+        const key = opts.optimize ? ['H', collection, sid].join('\u0000') : ['H', collection, sid, hash.data.toUpperCase()].join('\u0000');
+        add({
+          key, collection, name: prefix(file), hashes: [hash],
+          make: (id, n): FileHashRule => ({
+            kind: 'FileHashRule', id, name: n, description: '', userOrGroupSid: sid, action: 'Allow',
+            condition: { kind: 'FileHashCondition', fileHashes: pending.get(key)!.hashes! },
+          }),
+        }, f.source, hash);
+        made = true;
+      } else {
+        const shown = f.displayPath;
+        if (!shown) {
+          why.push('no Windows path (scan without --os-root)');
+          continue;
+        }
+        if (isUserWritablePath(shown)) {
+          why.push(`\`${shown}\` is in a user-writable location`);
+          continue;
+        }
+        const dir = shown.slice(0, shown.lastIndexOf('\\'));
+        const path = opts.optimize ? `${dir}\\*` : shown;
+        const key = ['F', collection, sid, path.toUpperCase()].join('\u0000');
+        add({
+          key, collection, name: prefix(path),
+          make: (id, n): FilePathRule => ({
+            kind: 'FilePathRule', id, name: n, description: '', userOrGroupSid: sid, action: 'Allow',
+            condition: { kind: 'FilePathCondition', path }, exceptions: [],
+          }),
+        }, f.source);
+        made = true;
+      }
+    }
+    if (!made) diagnostics.push(warn('no-rule', `no ${opts.ruleTypes.join('/')} rule for \`${f.source}\`: ${why.join('; ') || 'no rule type requested'}`));
+  }
+
+  const trace = new Map<string, string[]>();
+  const byCollection = new Map<RuleCollectionType, Rule[]>();
+  const sorted = [...pending.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const p of sorted) {
+    if (p.hashes) p.hashes.sort((a, b) => (a.data < b.data ? -1 : a.data > b.data ? 1 : 0));
+    // The id hashes the rule's content, so it is stable across runs and independent of file order.
+    const content = p.key + (p.hashes ? '\u0000' + p.hashes.map((h) => h.data).join(',') : '');
+    const id = contentRuleId(content);
+    let name = p.name;
+    if (p.hashes && p.hashes.length > 1) name = `${p.name} and ${p.hashes.length - 1} more files`;
+    const rule = p.make(id, name);
+    byCollection.set(p.collection, [...(byCollection.get(p.collection) ?? []), rule]);
+    trace.set(id, [...p.sources].sort());
+  }
+  const ruleCollections: RuleCollection[] = COLLECTION_ORDER.filter((c) => byCollection.has(c)).map((type) => ({
+    type,
+    enforcementMode: opts.enforcementMode ?? 'NotConfigured',
+    rules: byCollection.get(type)!,
+  }));
+  return { policy: { version: '1', ruleCollections }, trace, diagnostics };
+}
+
+function warn(what: string, message: string): Diagnostic {
+  return { code: `policy.generate.${what}`, severity: 'warning', message };
+}

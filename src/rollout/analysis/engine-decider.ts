@@ -1,0 +1,52 @@
+/**
+ * The engine (src/engine: compilePolicy + decide, applocker.md §3–§5) behind the EvidenceDecider port:
+ * turns what an event says about a file (variable-form FilePath, SHA-256 FileHash, FQBN; §9.3) into the
+ * FileInformation the engine decides on. Variable-form paths are expanded with the engine's default
+ * environment (C:\Windows, C:\Program Files…, §4.1), which is how the logged form was made (§4.3). This is
+ * the default decider for candidate replay and for the simulator; analysis/replay.ts is the small
+ * evidence-level evaluator it is compared against in tests.
+ */
+import { compilePolicy, decide, DEFAULT_ENVIRONMENT, isAllowedVerdict, principalOf, type Environment } from '../../engine/index.js';
+import type { FileInformation } from '../../policy/file-information.js';
+import { parseFqbn } from '../../policy/fqbn.js';
+import type { AppLockerPolicy } from '../../policy/model.js';
+import type { EvidenceDecider, EvidenceFacts } from './replay.js';
+
+/** `%OSDRIVE%\USERS\X` → `C:\USERS\X` under `env` (the first root of each variable). */
+export function expandLoggedPath(filePath: string, env: Environment = DEFAULT_ENVIRONMENT): string {
+  const m = /^%([A-Z0-9]+)%/i.exec(filePath);
+  if (!m) return filePath;
+  const v = m[1]!.toUpperCase();
+  const root = v === 'SYSTEM32' ? env.system32Dirs[0] : v === 'WINDIR' ? env.windir : v === 'PROGRAMFILES' ? env.programFilesDirs[0]
+    : v === 'OSDRIVE' ? env.osDrive : v === 'REMOVABLE' ? env.removableRoots[0] : v === 'HOT' ? env.hotRoots[0] : undefined;
+  return root === undefined ? filePath : root + filePath.slice(m[0].length);
+}
+
+export function factsToFileInformation(f: EvidenceFacts, env: Environment = DEFAULT_ENVIRONMENT): FileInformation {
+  const publisher = parseFqbn(f.fqbnText);
+  return {
+    path: expandLoggedPath(f.filePath, env),
+    ...(publisher ? { publisher } : {}),
+    hashes: f.fileHash ? { SHA256: f.fileHash } : {},
+    collection: f.collection,
+  };
+}
+
+/**
+ * An EvidenceDecider backed by the compiled engine (compiled once per policy).
+ * @example const d = engineDecider(policy); d(facts, principalFor(userSid, false)).wouldBlock
+ */
+export function engineDecider(policy: AppLockerPolicy, env: Environment = DEFAULT_ENVIRONMENT): EvidenceDecider {
+  const compiled = compilePolicy(policy, env);
+  return (facts, sids) => {
+    const d = decide(compiled, factsToFileInformation(facts, env), principalOf(sids));
+    return {
+      verdict: d.verdict,
+      ...(d.rule ? { ruleId: d.rule.id, ruleName: d.rule.name } : {}),
+      collection: d.collection ?? facts.collection,
+      mode: d.mode,
+      wouldBlock: !isAllowedVerdict(d.verdict),
+      incompleteFacts: !facts.fileHash || !parseFqbn(facts.fqbnText),
+    };
+  };
+}

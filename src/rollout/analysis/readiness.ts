@@ -1,0 +1,256 @@
+/**
+ * The readiness verdict per GPO (issue 6 items 4–5): for each GPO, each business group it applies to and
+ * each collection — the effective policy with provenance (§6.1), the evidence window and the machines that
+ * reported in it, the files Enforce would block (§9.2 audit events, or a CANDIDATE policy replayed, §3.2),
+ * who and where, suggested rules (§8.3), and READY / NOT READY with reasons from the workspace thresholds.
+ * Quiet machines are not evidence: a machine that logged nothing is counted as not reporting, and a window
+ * shorter than asked is said. Pure: everything comes in through the EvidenceQuery port and values.
+ */
+import type { Diagnostic } from '../../diag/index.js';
+import type { AppLockerPolicy, EnforcementMode, RuleCollectionType } from '../../policy/model.js';
+import { findCollection, enforcementModeOf } from '../../policy/model.js';
+import type { DailyCount, EvidenceQuery } from '../ports.js';
+import type { BusinessGroup, Gpo, Machine, ReadinessThresholds, Workspace } from '../workspace/model.js';
+import { effectivePolicyForGroup, type AppliedGpo } from './effective.js';
+import { evidenceComputerNames, groupMachines, shortComputerName } from './membership.js';
+import { evidenceDecider, type EvidenceDecider } from './replay.js';
+import { suggestRules, type SuggestedRule } from './suggest.js';
+import { wouldBlockFiles, type WouldBlockFile } from './would-block.js';
+
+export type ReadinessVerdict = 'READY' | 'NOT READY';
+
+export interface CollectionSummary {
+  readonly collection: RuleCollectionType;
+  readonly mode: EnforcementMode;
+  /** The GPO that set the mode (§6.1 last writer). */
+  readonly modeSource?: string;
+  readonly rules: number;
+  /** Rule count per contributing GPO. */
+  readonly ruleSources: Readonly<Record<string, number>>;
+  readonly wouldBlockEvents: number;
+  readonly wouldBlockFiles: number;
+}
+
+export interface GroupReadiness {
+  readonly group: string;
+  readonly support?: string;
+  /** GPOs applied to the group, lowest precedence first. */
+  readonly gpos: readonly { name: string; target: string; order: number }[];
+  readonly collections: readonly CollectionSummary[];
+  readonly machines: number;
+  readonly machinesReporting: number;
+  /** Machines of the group with no event in the window (at most 50 listed). */
+  readonly quietMachines: readonly string[];
+  readonly window: { readonly asked: { since: string; until: string }; readonly firstSeen?: string; readonly lastSeen?: string; readonly days: number; readonly events: number };
+  readonly wouldBlock: readonly WouldBlockFile[];
+  readonly suggestions: readonly SuggestedRule[];
+  readonly daily: readonly DailyCount[];
+  readonly reasons: readonly Diagnostic[];
+  readonly verdict: ReadinessVerdict;
+}
+
+export interface GpoReadiness {
+  readonly gpo: string;
+  readonly guid: string;
+  /** Collections this GPO configures: the ones its move to Enforce is about. */
+  readonly collections: readonly RuleCollectionType[];
+  readonly verdict: ReadinessVerdict;
+  readonly reasons: readonly Diagnostic[];
+  readonly groups: readonly GroupReadiness[];
+  readonly candidate?: string;
+}
+
+export interface ReadinessReport {
+  readonly workspace: string;
+  readonly generatedAt: string;
+  readonly since: string;
+  readonly until: string;
+  readonly thresholds: ReadinessThresholds;
+  readonly gpos: readonly GpoReadiness[];
+  readonly verdict: ReadinessVerdict;
+  readonly notes: readonly Diagnostic[];
+}
+
+export interface ReadinessInput {
+  readonly workspace: Workspace;
+  readonly inventory: readonly Machine[];
+  /** Parsed policy per GPO name. */
+  readonly policies: ReadonlyMap<string, AppLockerPolicy>;
+  readonly evidence: EvidenceQuery;
+  /** End of the window, ISO 8601 (the caller's clock). */
+  readonly now: string;
+  /** Window length in days (default 30). */
+  readonly sinceDays?: number;
+  /** Only this GPO (by name or GUID). */
+  readonly gpo?: string;
+  /** A policy that is not deployed yet, replacing the selected GPO's policy. */
+  readonly candidate?: { readonly name: string; readonly policy: AppLockerPolicy };
+  /** Builds the decider for a candidate; defaults to analysis/replay.ts (the engine can be plugged in). */
+  readonly makeDecider?: (policy: AppLockerPolicy) => EvidenceDecider;
+}
+
+const DAY = 86_400_000;
+
+function reason(code: string, message: string, help?: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
+  return { code: `rollout.readiness.${code}`, severity, message, ...(help ? { help } : {}) };
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 1000) / 10}%`;
+}
+
+/** Collections a GPO's policy configures (has rules or sets a mode). */
+function configuredCollections(gpo: Gpo, policy: AppLockerPolicy | undefined): RuleCollectionType[] {
+  const out = new Set<RuleCollectionType>();
+  for (const c of policy?.ruleCollections ?? []) if (c.rules.length || enforcementModeOf(c) !== 'NotConfigured') out.add(c.type);
+  for (const t of Object.keys(gpo.enforcement) as RuleCollectionType[]) out.add(t);
+  return [...out];
+}
+
+function selectGpos(ws: Workspace, sel: string | undefined): Gpo[] {
+  if (!sel) return [...ws.gpos];
+  const s = sel.toLowerCase();
+  return ws.gpos.filter((g) => g.name.toLowerCase() === s || g.guid.toLowerCase() === s || g.guid.toLowerCase() === `{${s}}`);
+}
+
+/**
+ * Builds the readiness report.
+ * @example await analyseReadiness({ workspace, inventory, policies, evidence: store, now: new Date().toISOString() })
+ */
+export async function analyseReadiness(input: ReadinessInput): Promise<ReadinessReport> {
+  const ws = input.workspace;
+  const t = ws.readiness;
+  const untilMs = Date.parse(input.now);
+  const sinceDays = Math.max(1, input.sinceDays ?? 30);
+  const since = new Date(untilMs - sinceDays * DAY).toISOString();
+  const until = new Date(untilMs).toISOString();
+  const notes: Diagnostic[] = [];
+  const administrators = new Set(ws.administrators.map((s) => s.toUpperCase()));
+  const makeDecider = input.makeDecider ?? evidenceDecider;
+  const gpos = selectGpos(ws, input.gpo);
+  if (input.gpo && gpos.length === 0) {
+    notes.push(reason('unknown-gpo', `no GPO named \`${input.gpo}\` in the workspace`, `known GPOs: ${ws.gpos.map((g) => `\`${g.name}\``).join(', ')}`));
+  }
+  if (sinceDays < t.minDays) {
+    notes.push(reason('window-shorter-than-required', `the asked window (${sinceDays} days) is shorter than the ${t.minDays} days of evidence the thresholds require`, `use \`--since ${t.minDays}d\` or more`, 'warning'));
+  }
+  const out: GpoReadiness[] = [];
+  for (const gpo of gpos) {
+    const policies = new Map(input.policies);
+    if (input.candidate) policies.set(gpo.name, input.candidate.policy);
+    const gpoPolicy = policies.get(gpo.name);
+    const collections = configuredCollections(gpo, gpoPolicy);
+    const gpoReasons: Diagnostic[] = [];
+    if (!gpoPolicy) gpoReasons.push(reason('policy-missing', `the policy of GPO \`${gpo.name}\` could not be read`, `check \`${gpo.policy}\``));
+    const groups: GroupReadiness[] = [];
+    for (const group of ws.groups) {
+      const { applied, effective } = effectivePolicyForGroup(group, ws.gpos, policies);
+      if (!applied.some((a) => a.gpo.name === gpo.name)) continue;
+      groups.push(await analyseGroup({ group, gpo, applied, effectivePolicy: effective.policy, ruleSources: effective.ruleSources, modeSources: effective.modeSources, collections, since, until, sinceDays, input, administrators, makeDecider }));
+    }
+    if (groups.length === 0) gpoReasons.push(reason('no-groups', `GPO \`${gpo.name}\` is not linked to any business group`, 'link it to a group name or an OU that holds a group'));
+    for (const g of groups) for (const r of g.reasons) if (r.severity === 'error') gpoReasons.push({ ...r, message: `${g.group}: ${r.message}` });
+    out.push({
+      gpo: gpo.name, guid: gpo.guid, collections,
+      verdict: gpoReasons.some((r) => r.severity === 'error') ? 'NOT READY' : 'READY',
+      reasons: gpoReasons, groups,
+      ...(input.candidate ? { candidate: input.candidate.name } : {}),
+    });
+  }
+  const verdict: ReadinessVerdict = out.length > 0 && out.every((g) => g.verdict === 'READY') && !notes.some((n) => n.severity === 'error') ? 'READY' : 'NOT READY';
+  return { workspace: ws.name, generatedAt: until, since, until, thresholds: t, gpos: out, verdict, notes };
+}
+
+interface GroupArgs {
+  group: BusinessGroup;
+  gpo: Gpo;
+  applied: AppliedGpo[];
+  effectivePolicy: AppLockerPolicy;
+  ruleSources: ReadonlyMap<string, string>;
+  modeSources: Partial<Record<RuleCollectionType, string>>;
+  collections: RuleCollectionType[];
+  since: string;
+  until: string;
+  sinceDays: number;
+  input: ReadinessInput;
+  administrators: Set<string>;
+  makeDecider: (p: AppLockerPolicy) => EvidenceDecider;
+}
+
+async function analyseGroup(a: GroupArgs): Promise<GroupReadiness> {
+  const { group, input, since, until } = a;
+  const t = input.workspace.readiness;
+  const machines = groupMachines(group, input.inventory);
+  const filter = { since, until, computers: evidenceComputerNames(machines, input.workspace.domain) };
+  const [win, files, daily] = machines.length
+    ? await Promise.all([input.evidence.window(filter), input.evidence.files(filter), input.evidence.dailyCounts(filter)])
+    : [{ events: 0, computers: [] as string[] }, [], []];
+  const reporting = new Set(win.computers.map(shortComputerName));
+  const quiet = machines.filter((m) => !reporting.has(m));
+  const reasons: Diagnostic[] = [];
+  const collSet = new Set(a.collections);
+  const wouldBlock = wouldBlockFiles(files, {
+    approved: group.approved, administrators: a.administrators, collections: collSet,
+    ...(input.candidate ? { candidate: a.makeDecider(a.effectivePolicy) } : {}),
+  });
+  const suggestions = suggestRules(wouldBlock);
+  // days of evidence: whole days from the first to the last event seen (a single day counts as 1)
+  const days = win.firstSeen && win.lastSeen
+    ? Math.max(1, Math.round((Date.parse(win.lastSeen) - Date.parse(win.firstSeen)) / DAY))
+    : 0;
+
+  if (machines.length === 0) {
+    reasons.push(reason('no-machines', `no machine of the inventory belongs to group \`${group.name}\``, 'check the group membership (OU, name pattern, computers) and the inventory CSV'));
+  } else if (win.events === 0) {
+    reasons.push(reason('no-evidence', `no AppLocker events from group \`${group.name}\` between ${since.slice(0, 10)} and ${until.slice(0, 10)}`, 'ingest the exports of this group (`lockstep ingest`) or widen `--since`'));
+  } else {
+    if (days < t.minDays) {
+      reasons.push(reason('too-few-days', `only ${days} days of evidence (${win.firstSeen!.slice(0, 10)} to ${win.lastSeen!.slice(0, 10)}); ${t.minDays} required`, 'keep collecting in Audit only'));
+    }
+    const firstMs = Date.parse(win.firstSeen!);
+    if (firstMs - Date.parse(since) > 2 * DAY) {
+      reasons.push(reason('window-shorter-than-asked', `the evidence starts ${win.firstSeen!.slice(0, 10)}, ${Math.floor((firstMs - Date.parse(since)) / DAY)} days after the asked start ${since.slice(0, 10)}: the window is ${days} days, not ${a.sinceDays}`, undefined, 'warning'));
+    }
+    const share = reporting.size / machines.length;
+    if (share < t.minReportingShare) {
+      reasons.push(reason('too-few-machines', `${reporting.size} of ${machines.length} machines reported (${pct(share)}); ${pct(t.minReportingShare)} required`, `quiet machines are not evidence: check event collection on ${quiet.slice(0, 5).map((q) => `\`${q}\``).join(', ')}${quiet.length > 5 ? '…' : ''}`));
+    }
+  }
+  const approvedEvents = wouldBlock.filter((f) => f.approvedApp).reduce((s, f) => s + f.events, 0);
+  if (approvedEvents > t.maxApprovedBlocked) {
+    const names = [...new Set(wouldBlock.filter((f) => f.approvedApp).map((f) => f.approvedApp!))];
+    reasons.push(reason('approved-blocked', `${approvedEvents} executions of approved applications would be blocked (${names.map((n) => `\`${n}\``).join(', ')}); at most ${t.maxApprovedBlocked} allowed`, 'add the suggested rules for them to the GPO and re-run with `--policy`'));
+  }
+  const adminEvents = wouldBlock.filter((f) => f.byAdministrator).reduce((s, f) => s + f.events, 0);
+  if (adminEvents > t.maxAdminBlocked) {
+    reasons.push(reason('admin-blocked', `${adminEvents} executions by administrators would be blocked; at most ${t.maxAdminBlocked} allowed`, 'administrators need their own rules (the default rule allows BUILTIN\\Administrators everything)'));
+  }
+  const totalEvents = wouldBlock.reduce((s, f) => s + f.events, 0);
+  if (t.maxWouldBlock !== undefined && totalEvents > t.maxWouldBlock) {
+    reasons.push(reason('would-block', `${wouldBlock.length} distinct files (${totalEvents} executions) would be blocked; at most ${t.maxWouldBlock} allowed`, suggestions.length ? `${suggestions.length} suggested rules would cover ${suggestions.reduce((s, r) => s + r.events, 0)} of them` : undefined));
+  }
+  const collections: CollectionSummary[] = a.collections.map((type) => {
+    const c = findCollection(a.effectivePolicy, type);
+    const bySource: Record<string, number> = {};
+    for (const r of c?.rules ?? []) {
+      const src = a.ruleSources.get(r.id.toLowerCase()) ?? '?';
+      bySource[src] = (bySource[src] ?? 0) + 1;
+    }
+    const wb = wouldBlock.filter((f) => f.collection === type);
+    return {
+      collection: type, mode: enforcementModeOf(c), ...(a.modeSources[type] ? { modeSource: a.modeSources[type] } : {}),
+      rules: c?.rules.length ?? 0, ruleSources: bySource,
+      wouldBlockEvents: wb.reduce((s, f) => s + f.events, 0), wouldBlockFiles: wb.length,
+    };
+  });
+  return {
+    group: group.name, ...(group.support ? { support: group.support } : {}),
+    gpos: a.applied.map((x) => ({ name: x.gpo.name, target: x.target, order: x.order })),
+    collections, machines: machines.length, machinesReporting: [...reporting].filter((r) => machines.includes(r)).length,
+    quietMachines: quiet.slice(0, 50),
+    window: { asked: { since, until }, ...(win.firstSeen ? { firstSeen: win.firstSeen } : {}), ...(win.lastSeen ? { lastSeen: win.lastSeen } : {}), days, events: win.events },
+    wouldBlock, suggestions,
+    daily: daily.filter((d) => !d.collection || collSet.has(d.collection)),
+    reasons, verdict: reasons.some((r) => r.severity === 'error') ? 'NOT READY' : 'READY',
+  };
+}

@@ -1,0 +1,118 @@
+/**
+ * SYNTHETIC AppLocker events for a simulated fleet: what each machine would log over N days under its
+ * GPOs' effective policy (applocker.md §9.2 event ids, §9.3 payload fields, §3.2/§3.3 decisions). Every
+ * execution is decided by the evidence-level evaluator (analysis/replay.ts) over the merged policy, so the
+ * events are consistent with the policy: an audited 8003/8006 exactly when the policy would deny.
+ * Deterministic for a seed. Used by the `simulate fleet` and `demo` commands, tests and benchmarks.
+ */
+import { APPLOCKER_CHANNELS, APPLOCKER_PROVIDER, IMPLICIT_RULE_ID, type AppLockerEvent, type AppLockerOutcome } from '../../events/applocker-event.js';
+import type { AppLockerPolicy, RuleCollectionType } from '../../policy/model.js';
+import { effectivePolicyForGroup } from '../analysis/effective.js';
+import { evidenceDecider, principalFor, type EvidenceDecider } from '../analysis/replay.js';
+import type { SimulatedFleet, SimulatedUser } from './fleet.js';
+import { SeededRandom } from './rng.js';
+
+export interface EventSimulationOptions {
+  readonly seed: number;
+  /** Days of activity ending the day before `end` (default 30, capped at 3650). */
+  readonly days?: number;
+  /** Exclusive end date `YYYY-MM-DD` (UTC). Required so output does not depend on the clock. */
+  readonly end: string;
+  /** Hard cap on generated events (default 5,000,000). */
+  readonly maxEvents?: number;
+  /** Policies per GPO name; defaults to the fleet's own GPO policies (the deployed AuditOnly ones). */
+  readonly policies?: ReadonlyMap<string, AppLockerPolicy>;
+}
+
+const PRODUCT_CHANNEL: Record<RuleCollectionType, string> = {
+  Exe: APPLOCKER_CHANNELS[0], Dll: APPLOCKER_CHANNELS[0], ManagedInstaller: APPLOCKER_CHANNELS[0],
+  Msi: APPLOCKER_CHANNELS[1], Script: APPLOCKER_CHANNELS[1], Appx: APPLOCKER_CHANNELS[2],
+};
+
+/** §9.2: allowed / audit would-block / blocked ids per collection family. */
+function eventIdFor(collection: RuleCollectionType, outcome: AppLockerOutcome): number {
+  const exeDll = collection === 'Exe' || collection === 'Dll' || collection === 'ManagedInstaller';
+  const appx = collection === 'Appx';
+  const base = exeDll ? 8002 : appx ? 8020 : 8005;
+  return base + (outcome === 'allowed' ? 0 : outcome === 'audited' ? 1 : 2);
+}
+
+const MS_PER_DAY = 86_400_000;
+
+function isoWithTicks(ms: number, ticks: number): string {
+  // Windows renders SystemTime with 7 fractional digits (100 ns ticks)
+  return new Date(ms).toISOString().slice(0, 19) + '.' + String(ticks).padStart(7, '0') + 'Z';
+}
+
+/** Simulates the AppLocker events of the fleet; returns them sorted by computer then time. */
+export function simulateEvents(fleet: SimulatedFleet, opts: EventSimulationOptions): AppLockerEvent[] {
+  const rng = new SeededRandom(opts.seed ^ 0x5eed);
+  const days = Math.max(1, Math.min(3650, Math.floor(opts.days ?? 30)));
+  const maxEvents = Math.max(0, opts.maxEvents ?? 5_000_000);
+  const endMs = Date.parse(`${opts.end}T00:00:00Z`);
+  if (Number.isNaN(endMs)) throw new Error(`invalid end date ${opts.end}`);
+  const policies = opts.policies ?? new Map(fleet.gpos.map((g) => [g.name, g.policyDocument]));
+  const deciders = new Map<string, EvidenceDecider>();
+  for (const plan of fleet.groups) {
+    const { effective } = effectivePolicyForGroup(plan.group, fleet.gpos, policies);
+    deciders.set(plan.group.name, evidenceDecider(effective.policy));
+  }
+  const usersBySid = new Map<string, SimulatedUser>(fleet.users.map((u) => [u.sid, u]));
+  const out: AppLockerEvent[] = [];
+  for (const m of fleet.machines) {
+    if (m.quiet) continue; // quiet machines log nothing we ever receive
+    const plan = fleet.groups.find((g) => g.group.name === m.group)!;
+    const decide = deciders.get(m.group)!;
+    const recordIds = new Map<string, number>();
+    const computer = `${m.name}.${fleet.domain}`.toUpperCase();
+    for (let d = days; d >= 1; d--) {
+      const dayMs = endMs - d * MS_PER_DAY;
+      const weekday = new Date(dayMs).getUTCDay();
+      const activity = weekday === 0 || weekday === 6 ? 0.1 : 1;
+      const dayEvents: AppLockerEvent[] = [];
+      for (const sid of m.users) {
+        const user = usersBySid.get(sid)!;
+        if (user.administrator && !rng.chance(0.3)) continue; // admins sign in now and then
+        const profile = user.name.replace(/[^A-Z0-9.]/gi, '').toUpperCase();
+        const logonId = '0x' + rng.int(0x10000, 0xfffffff).toString(16);
+        for (const key of plan.apps) {
+          const a = fleet.apps.get(key)!;
+          if (a.adminOnly && !user.administrator) continue;
+          const mean = a.perDay * activity * (user.administrator ? 0.5 : 1);
+          const n = Math.floor(mean * (0.4 + 1.2 * rng.next()) + rng.next());
+          for (let i = 0; i < n; i++) {
+            if (out.length + dayEvents.length >= maxEvents) break;
+            const filePath = a.path.replace('{USER}', profile);
+            const fqbnText = a.publisher
+              ? [a.publisher.publisherName, a.publisher.productName, a.publisher.binaryName, a.publisher.binaryVersion].join('\\')
+              : undefined;
+            const facts = { collection: a.collection, filePath, fileHash: a.hash, ...(fqbnText ? { fqbnText } : {}) };
+            const dec = decide(facts, principalFor(user.sid, user.administrator));
+            if (dec.verdict === 'AllowedByDefault') continue; // a collection without rules is not evaluated: no event
+            const outcome: AppLockerOutcome = !dec.wouldBlock ? 'allowed' : dec.mode === 'AuditOnly' ? 'audited' : 'blocked';
+            const secs = 7 * 3600 + Math.floor(rng.next() * 11 * 3600);
+            const fullFilePath = filePath
+              .replace('%OSDRIVE%', 'C:').replace('%PROGRAMFILES%', 'C:\\Program Files')
+              .replace('%SYSTEM32%', 'C:\\Windows\\System32').replace('%WINDIR%', 'C:\\Windows');
+            dayEvents.push({
+              eventId: eventIdFor(a.collection, outcome), outcome, collection: a.collection,
+              channel: PRODUCT_CHANNEL[a.collection], computer, timeCreated: isoWithTicks(dayMs + secs * 1000, rng.int(0, 9_999_999)),
+              provider: APPLOCKER_PROVIDER, userSid: user.sid, targetProcessId: rng.int(1000, 30000), targetLogonId: logonId,
+              policyName: a.collection.toUpperCase(),
+              ruleId: dec.ruleId ? `{${dec.ruleId.toUpperCase()}}` : IMPLICIT_RULE_ID, ruleName: dec.ruleName ?? '-', ruleSddl: '-',
+              filePath, fullFilePath, fileHash: a.hash,
+              ...(fqbnText ? { fqbnText, fqbn: { publisherName: a.publisher!.publisherName, productName: a.publisher!.productName, binaryName: a.publisher!.binaryName, binaryVersion: a.publisher!.binaryVersion } } : {}),
+            });
+          }
+        }
+      }
+      dayEvents.sort((x, y) => (x.timeCreated < y.timeCreated ? -1 : x.timeCreated > y.timeCreated ? 1 : 0));
+      for (const e of dayEvents) {
+        const id = (recordIds.get(e.channel) ?? 0) + 1;
+        recordIds.set(e.channel, id);
+        out.push({ ...e, recordId: id, source: `simulated:${m.name}#${id}` });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,114 @@
+/**
+ * The workspace: the deployment plan a team keeps in git as `lockstep.yaml` (issue 6 item 1; the plan the
+ * seed asks for — business groups, the GPO structure, how events are collected, and when a GPO may move
+ * from Audit only to Enforce rules). Pure data; workspace/parse.ts builds it from YAML with located
+ * diagnostics, analysis/ reads it. Collection and mode names are AppLocker's (applocker.md §1, §3.3).
+ */
+import type { TextLocation } from '../../diag/index.js';
+import type { EnforcementMode, RuleCollectionType } from '../../policy/model.js';
+
+export const WORKSPACE_FILE = 'lockstep.yaml';
+export const DEFAULT_STORE = '.lockstep/evidence.db';
+
+/** How a computer belongs to a business group; a computer matching any entry is a member. */
+export interface GroupMembership {
+  /** Distinguished names of OUs; a machine in the OU or any child OU is a member. */
+  readonly ous: readonly string[];
+  /** Computer-name patterns with `*` and `?` (case-insensitive), e.g. `FIN-*`. */
+  readonly namePatterns: readonly string[];
+  /** Explicit computer names. */
+  readonly computers: readonly string[];
+}
+
+/** One approved application: by publisher (and optionally product/binary) or by path (§5.2, §4.2). */
+export interface ApprovedApplication {
+  readonly name: string;
+  /** AppLocker publisher name, e.g. `O=CONTOSO LTD, L=SEATTLE, S=WASHINGTON, C=US`. */
+  readonly publisher?: string;
+  readonly product?: string;
+  readonly binary?: string;
+  /** Path with AppLocker variables and `*`, e.g. `%PROGRAMFILES%\LEDGER\*`. */
+  readonly path?: string;
+}
+
+export interface BusinessGroup {
+  readonly name: string;
+  readonly description?: string;
+  readonly membership: GroupMembership;
+  readonly approved: readonly ApprovedApplication[];
+  /** Who users of this group ask for access (shown beside every would-be-blocked file). */
+  readonly support?: string;
+}
+
+export interface GpoLink {
+  /** A business group name or an OU distinguished name. */
+  readonly target: string;
+  /** Group Policy link order: 1 = highest precedence (applied last, wins the enforcement mode, §6.1). */
+  readonly order: number;
+}
+
+export interface Gpo {
+  readonly name: string;
+  /** `{XXXXXXXX-XXXX-XXXX-XXXX-XXXXXXXXXXXX}`. */
+  readonly guid: string;
+  /** The AppLocker policy XML, relative to the workspace folder. */
+  readonly policy: string;
+  readonly links: readonly GpoLink[];
+  /** Declared enforcement per collection; when set it is the mode the GPO deploys (overrides the XML's). */
+  readonly enforcement: Partial<Record<RuleCollectionType, EnforcementMode>>;
+}
+
+export interface EventCollectionPlan {
+  readonly channels: readonly string[];
+  /** Windows Event Forwarding subscription name. */
+  readonly subscription?: string;
+  readonly retentionDays: number;
+}
+
+/** When a GPO may move to Enforce rules (issue 6 item 5). */
+export interface ReadinessThresholds {
+  /** Days of evidence needed in the window. */
+  readonly minDays: number;
+  /** Share (0–1) of the group's machines that must have reported. */
+  readonly minReportingShare: number;
+  /** Would-be-blocked executions of approved applications allowed (0). */
+  readonly maxApprovedBlocked: number;
+  /** Would-be-blocked executions by administrators allowed (0). */
+  readonly maxAdminBlocked: number;
+  /** Would-be-blocked executions of anything allowed; undefined = no limit on other files. */
+  readonly maxWouldBlock?: number;
+}
+
+export const DEFAULT_THRESHOLDS: ReadinessThresholds = {
+  minDays: 14,
+  minReportingShare: 0.8,
+  maxApprovedBlocked: 0,
+  maxAdminBlocked: 0,
+  maxWouldBlock: 0,
+};
+
+export interface Workspace {
+  readonly version: 1;
+  readonly name: string;
+  /** DNS domain of the computers (`contoso.example`): events log FQDNs, the inventory short names. */
+  readonly domain?: string;
+  /** A file path (relative to the workspace), a `postgres://` URL, or `env:NAME`. */
+  readonly store: string;
+  /** Machines inventory CSV (`name,ou`), relative to the workspace. */
+  readonly inventory?: string;
+  /** SIDs treated as administrators (besides well-known system accounts and RID 500). */
+  readonly administrators: readonly string[];
+  readonly groups: readonly BusinessGroup[];
+  readonly gpos: readonly Gpo[];
+  readonly collection: EventCollectionPlan;
+  readonly readiness: ReadinessThresholds;
+  /** Where each named object was declared, for diagnostics (key: `groups[0]`, `gpos[1].policy`…). */
+  readonly locations: ReadonlyMap<string, TextLocation>;
+}
+
+/** One row of the machines inventory. */
+export interface Machine {
+  readonly name: string;
+  /** Distinguished name of the machine's OU. */
+  readonly ou: string;
+}

@@ -1,0 +1,346 @@
+/**
+ * The team evidence store: PostgreSQL through `pg` (issue 6 item 2), same schema and queries as SQLite.
+ * Writes are set-based: a batch is a handful of `INSERT … SELECT FROM unnest($1::text[], …)` statements
+ * (one row per statement over the wire is ~14x slower, design/stack.md §1) inside ONE transaction with the
+ * rollup upsert and the source's progress row. `RETURNING dedup_key` tells which events were new, so the
+ * rollup counts exactly those, also when two ingests run at once. pg returns BIGINT/sums as strings: every
+ * numeric read goes through Number(). Opened through open.ts `openStore('postgres://…')`.
+ */
+import pg from 'pg';
+import { DiagnosticError } from '../../diag/index.js';
+import type { AppLockerEvent } from '../../events/applocker-event.js';
+import type { DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence } from '../../rollout/ports.js';
+import { fileKeyText, foldRollup, prepareBatch, type PreparedEvent, type ResolvedIds } from '../batch.js';
+import { Dictionaries, type IdCache } from '../dictionary.js';
+import { digestAccumulator } from '../digest.js';
+import { StoreCode } from '../errors.js';
+import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
+import { queryDailyCounts, queryFiles, queryWindow, type SqlRunner } from '../query.js';
+import { DIGEST_DAILY_SQL, DIGEST_EVENTS_SQL, toRecord, type SourceRow } from '../sqlite/sqlite-store.js';
+import type {
+  AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreInfo,
+} from '../types.js';
+
+/** Arbitrary constant naming the advisory lock that serialises migrations across processes. */
+const MIGRATION_LOCK = 0x10c5;
+
+const ZERO: SourceProgress = { recordsRead: 0, eventsStored: 0, duplicates: 0, nonAppLocker: 0, errors: 0 };
+
+/** `?` → `$1, $2…` (query.ts writes `?`; no literal in it contains one). */
+function numbered(sql: string): string {
+  let i = 0;
+  return sql.replace(/\?/g, () => `$${++i}`);
+}
+
+async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    const r = await fn(c);
+    await c.query('COMMIT');
+    return r;
+  } catch (e) {
+    await c.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    c.release();
+  }
+}
+
+async function migrate(pool: pg.Pool): Promise<void> {
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  await inTransaction(pool, async (c) => {
+    await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await c.query(MIGRATIONS_TABLE_SQL);
+  });
+  for (const m of migrations) {
+    await inTransaction(pool, async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      const done = await c.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
+      if (done.rowCount) return;
+      for (const s of statements(renderMigration(m, 'postgres'))) await c.query(s);
+      await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
+    });
+  }
+  const r = await pool.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+  const v = Number(r.rows[0]?.v ?? 0);
+  if (v > latest) {
+    throw new DiagnosticError([{
+      code: StoreCode.SchemaTooNew,
+      severity: 'error',
+      message: `the store's schema is version ${v}, newer than this lockstep knows (${latest})`,
+      help: 'upgrade lockstep; migrations are forward-only',
+    }]);
+  }
+}
+
+export class PostgresEvidenceStore implements EvidenceStore {
+  readonly kind = 'postgres' as const;
+  private readonly dict = new Dictionaries();
+  private readonly sourceIds = new Map<string, number>();
+  private readonly runner: SqlRunner;
+
+  private constructor(private readonly pool: pg.Pool, readonly target: string) {
+    this.runner = {
+      dialect: 'postgres',
+      all: async <T>(sql: string, params: readonly unknown[]) => (await pool.query(numbered(sql), [...params])).rows as T[],
+    };
+  }
+
+  /** Connects, checks the server answers, and brings the schema up to date. */
+  static async open(url: string): Promise<PostgresEvidenceStore> {
+    const shown = redact(url);
+    const pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000 });
+    // An idle client's network error must not crash the process; the next query reports it.
+    pool.on('error', () => undefined);
+    try {
+      await migrate(pool);
+      return new PostgresEvidenceStore(pool, shown);
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      if (e instanceof DiagnosticError) throw e;
+      const msg = ((e as Error).message ?? String(e)).toLowerCase();
+      throw new DiagnosticError([{
+        code: StoreCode.OpenFailed,
+        severity: 'error',
+        message: `cannot open the evidence store \`${shown}\`: ${msg}`,
+        help: 'check that the server runs, the database exists and the URL is right (postgres://user@host:port/db)',
+      }]);
+    }
+  }
+
+  /** Resolves one dictionary's missing keys with one INSERT … ON CONFLICT DO NOTHING and one SELECT. */
+  private async resolveDict(
+    c: pg.PoolClient, cache: IdCache, keys: Map<string, readonly string[]>, table: string, cols: readonly string[], types: readonly string[],
+    keyCols: number,
+  ): Promise<void> {
+    const missing = [...keys.entries()].filter(([k]) => cache.get(k) === undefined);
+    if (missing.length === 0) return;
+    const arrays = cols.map((_, i) => missing.map(([, v]) => v[i]));
+    const un = cols.map((_, i) => `$${i + 1}::${types[i]}[]`).join(', ');
+    await c.query(`INSERT INTO ${table} (${cols.join(', ')}) SELECT * FROM unnest(${un}) ON CONFLICT DO NOTHING`, arrays);
+    const kc = cols.slice(0, keyCols);
+    const kun = kc.map((_, i) => `$${i + 1}::${types[i]}[]`).join(', ');
+    const on = kc.map((col, i) => `t.${col} = k.c${i}`).join(' AND ');
+    const res = await c.query(
+      `SELECT t.id, ${kc.map((col) => `t.${col}`).join(', ')} FROM ${table} t JOIN unnest(${kun}) AS k(${kc.map((_, i) => `c${i}`).join(', ')}) ON ${on}`,
+      arrays.slice(0, keyCols),
+    );
+    for (const row of res.rows as Array<Record<string, string>>) {
+      const vals = kc.map((col) => row[col] ?? '');
+      const key = table === 'file_keys' ? vals.join('\u001f') : vals[0]!;
+      cache.add(key, Number(row.id));
+    }
+  }
+
+  private async sourceId(c: pg.PoolClient, source: IngestSource): Promise<number> {
+    const hit = this.sourceIds.get(source.path);
+    if (hit !== undefined) return hit;
+    await c.query(
+      "INSERT INTO sources (path, size, mtime_ms, status, records_read, events_stored, duplicates, non_applocker, errors, updated_at) " +
+        "VALUES ($1, $2, $3, 'partial', 0, 0, 0, 0, 0, $4) ON CONFLICT (path) DO NOTHING",
+      [source.path, source.size ?? -1, source.mtimeMs ?? -1, new Date().toISOString()],
+    );
+    const r = await c.query<{ id: string }>('SELECT id FROM sources WHERE path = $1', [source.path]);
+    return Number(r.rows[0]!.id);
+  }
+
+  async beginSource(source: IngestSource): Promise<SourceProgress> {
+    this.sourceIds.delete(source.path);
+    return inTransaction(this.pool, async (c) => {
+      const now = new Date().toISOString();
+      const r = await c.query<SourceRow>('SELECT * FROM sources WHERE path = $1 FOR UPDATE', [source.path]);
+      const row = r.rows[0];
+      if (!row) {
+        await this.sourceId(c, source);
+        return ZERO;
+      }
+      const rec = toRecord(row);
+      if (rec.status === 'partial' && rec.size === (source.size ?? -1) && rec.mtimeMs === (source.mtimeMs ?? -1)) {
+        const { recordsRead, eventsStored, duplicates, nonAppLocker, errors } = rec;
+        return { recordsRead, eventsStored, duplicates, nonAppLocker, errors };
+      }
+      await c.query(
+        "UPDATE sources SET size = $1, mtime_ms = $2, status = 'partial', records_read = 0, events_stored = 0, duplicates = 0, " +
+          'non_applocker = 0, errors = 0, updated_at = $3 WHERE path = $4',
+        [source.size ?? -1, source.mtimeMs ?? -1, now, source.path],
+      );
+      return ZERO;
+    });
+  }
+
+  async insertEvents(
+    events: readonly AppLockerEvent[],
+    source: IngestSource,
+    progress?: (batch: { inserted: number; duplicates: number; rejected: number }) => SourceProgress,
+  ): Promise<InsertResult> {
+    const batch = prepareBatch(events);
+    const d = this.dict;
+    try {
+      const r = await inTransaction(this.pool, async (c) => {
+        const sourceId = await this.sourceId(c, source);
+        const computers = new Map<string, string[]>();
+        const users = new Map<string, string[]>();
+        const channels = new Map<string, string[]>();
+        const rules = new Map<string, string[]>();
+        const files = new Map<string, string[]>();
+        for (const p of batch.events) {
+          // First occurrence wins (display name, full path), as in the SQLite store.
+          if (!computers.has(p.computerLc)) computers.set(p.computerLc, [p.computerLc, p.computer]);
+          channels.set(p.channel, [p.channel]);
+          if (p.userSid) users.set(p.userSid, [p.userSid]);
+          if (p.ruleId) rules.set(p.ruleId, [p.ruleId]);
+          const f = p.file;
+          if (!files.has(p.fileKeyText)) files.set(p.fileKeyText, [f.collection, f.filePath, f.fileHash, f.fqbnText, p.fullFilePath]);
+        }
+        await this.resolveDict(c, d.computers, computers, 'computers', ['name_lc', 'name'], ['text', 'text'], 1);
+        await this.resolveDict(c, d.channels, channels, 'channels', ['name'], ['text'], 1);
+        await this.resolveDict(c, d.users, users, 'users', ['sid'], ['text'], 1);
+        await this.resolveDict(c, d.rules, rules, 'rule_keys', ['rule_id'], ['text'], 1);
+        await this.resolveDict(
+          c, d.files, files, 'file_keys', ['collection', 'file_path', 'file_hash', 'fqbn_text', 'full_file_path'],
+          ['text', 'text', 'text', 'text', 'text'], 4,
+        );
+        const rows: Array<{ p: PreparedEvent; ids: ResolvedIds & { channelId: number } }> = batch.events.map((p) => ({
+          p,
+          ids: {
+            computerId: d.computers.get(p.computerLc)!,
+            channelId: d.channels.get(p.channel)!,
+            userId: p.userSid ? d.users.get(p.userSid)! : 0,
+            ruleKeyId: p.ruleId ? d.rules.get(p.ruleId)! : 0,
+            fileKeyId: d.files.get(fileKeyText(p.file))!,
+          },
+        }));
+        let inserted: typeof rows = [];
+        if (rows.length) {
+          const col = <T>(f: (x: (typeof rows)[number]) => T) => rows.map(f);
+          const res = await c.query<{ dedup_key: string }>(
+            'INSERT INTO events (dedup_key, time_created, computer_id, channel_id, user_id, file_key_id, rule_key_id, outcome, event_id, ' +
+              'record_id, provider, target_process_id, target_logon_id, policy_name, rule_name, rule_sddl, package_name, source_id, source_ref) ' +
+              'SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::int[], $5::int[], $6::int[], $7::int[], $8::text[], $9::int[], ' +
+              '$10::bigint[], $11::text[], $12::bigint[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[], $18::int[], $19::text[]) ' +
+              'ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key',
+            [
+              col((x) => x.p.key), col((x) => x.p.time), col((x) => x.ids.computerId), col((x) => x.ids.channelId), col((x) => x.ids.userId),
+              col((x) => x.ids.fileKeyId), col((x) => x.ids.ruleKeyId), col((x) => x.p.event.outcome), col((x) => x.p.event.eventId),
+              col((x) => x.p.event.recordId ?? null), col((x) => x.p.event.provider), col((x) => x.p.event.targetProcessId ?? null),
+              col((x) => x.p.event.targetLogonId ?? null), col((x) => x.p.event.policyName ?? null), col((x) => x.p.event.ruleName ?? null),
+              col((x) => x.p.event.ruleSddl ?? null), col((x) => x.p.event.packageName ?? null), col(() => sourceId),
+              col((x) => x.p.event.source ?? null),
+            ],
+          );
+          const fresh = new Set(res.rows.map((x) => x.dedup_key));
+          inserted = rows.filter((x) => fresh.has(x.p.key));
+        }
+        const deltas = foldRollup(inserted);
+        if (deltas.length) {
+          await c.query(
+            'INSERT INTO evidence_daily (day, computer_id, file_key_id, user_id, outcome, rule_key_id, events, first_seen, last_seen) ' +
+              'SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::int[], $5::text[], $6::int[], $7::bigint[], $8::text[], $9::text[]) ' +
+              'ON CONFLICT (day, computer_id, file_key_id, user_id, outcome, rule_key_id) DO UPDATE SET ' +
+              'events = evidence_daily.events + EXCLUDED.events, ' +
+              'first_seen = LEAST(evidence_daily.first_seen COLLATE "C", EXCLUDED.first_seen COLLATE "C"), ' +
+              'last_seen = GREATEST(evidence_daily.last_seen COLLATE "C", EXCLUDED.last_seen COLLATE "C")',
+            [
+              deltas.map((x) => x.day), deltas.map((x) => x.computerId), deltas.map((x) => x.fileKeyId), deltas.map((x) => x.userId),
+              deltas.map((x) => x.outcome), deltas.map((x) => x.ruleKeyId), deltas.map((x) => x.events), deltas.map((x) => x.firstSeen),
+              deltas.map((x) => x.lastSeen),
+            ],
+          );
+        }
+        if (progress) {
+          const duplicates = events.length - batch.rejected.length - inserted.length;
+          await writeProgress(c, 'partial', progress({ inserted: inserted.length, duplicates, rejected: batch.rejected.length }), sourceId);
+        }
+        return { sourceId, inserted: inserted.length };
+      });
+      d.commit();
+      this.sourceIds.set(source.path, r.sourceId);
+      return { inserted: r.inserted, duplicates: events.length - batch.rejected.length - r.inserted, rejected: batch.rejected };
+    } catch (e) {
+      d.rollback();
+      throw e;
+    }
+  }
+
+  async finishSource(source: IngestSource, progress: SourceProgress): Promise<void> {
+    await inTransaction(this.pool, async (c) => writeProgress(c, 'done', progress, await this.sourceId(c, source)));
+  }
+
+  async sources(): Promise<SourceRecord[]> {
+    const r = await this.pool.query<SourceRow>('SELECT * FROM sources ORDER BY path COLLATE "C"');
+    return r.rows.map(toRecord);
+  }
+
+  private async count(sql: string): Promise<number> {
+    const r = await this.pool.query<{ n: string }>(sql);
+    return Number(r.rows[0]?.n ?? 0);
+  }
+
+  async counts(): Promise<{ events: number; sources: number }> {
+    return { events: await this.count('SELECT count(*) AS n FROM events'), sources: await this.count('SELECT count(*) AS n FROM sources') };
+  }
+
+  async info(): Promise<StoreInfo> {
+    const r = await this.pool.query<{ version: number; name: string; applied_at: string }>(
+      'SELECT version, name, applied_at FROM schema_migrations ORDER BY version',
+    );
+    const applied: AppliedMigration[] = r.rows.map((m) => ({ version: Number(m.version), name: m.name, appliedAt: m.applied_at }));
+    return {
+      kind: 'postgres',
+      target: this.target,
+      schemaVersion: applied[applied.length - 1]?.version ?? 0,
+      migrations: applied,
+      events: await this.count('SELECT count(*) AS n FROM events'),
+      sources: await this.count('SELECT count(*) AS n FROM sources'),
+      computers: await this.count('SELECT count(*) AS n FROM computers'),
+      files: await this.count('SELECT count(*) AS n FROM file_keys'),
+      rollupRows: await this.count('SELECT count(*) AS n FROM evidence_daily'),
+    };
+  }
+
+  async digest(): Promise<string> {
+    const acc = digestAccumulator();
+    for (const row of (await this.pool.query(DIGEST_EVENTS_SQL)).rows) acc.add('e', row as Record<string, unknown>);
+    for (const row of (await this.pool.query(DIGEST_DAILY_SQL)).rows) acc.add('d', row as Record<string, unknown>);
+    return acc.done();
+  }
+
+  window(filter: EvidenceFilter): Promise<EvidenceWindow> {
+    return queryWindow(this.runner, filter);
+  }
+
+  files(filter: EvidenceFilter): Promise<FileEvidence[]> {
+    return queryFiles(this.runner, filter);
+  }
+
+  dailyCounts(filter: EvidenceFilter): Promise<DailyCount[]> {
+    return queryDailyCounts(this.runner, filter);
+  }
+
+  /** The pool, for the benchmark's bulk generator and tests only. */
+  get connection(): pg.Pool {
+    return this.pool;
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+async function writeProgress(c: pg.PoolClient, status: 'partial' | 'done', p: SourceProgress, sourceId: number): Promise<void> {
+  await c.query(
+    'UPDATE sources SET status = $1, records_read = $2, events_stored = $3, duplicates = $4, non_applocker = $5, errors = $6, updated_at = $7 WHERE id = $8',
+    [status, p.recordsRead, p.eventsStored, p.duplicates, p.nonAppLocker, p.errors, new Date().toISOString(), sourceId],
+  );
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url.replace(/:[^:@/]*@/, ':***@');
+  }
+}

@@ -1,0 +1,220 @@
+/**
+ * The EvidenceQuery aggregates (rollout/ports.ts), written once for both dialects over a tiny SQL runner.
+ *
+ * Every query reads one derived relation `r` (same columns as the rollup): whole days come from
+ * `evidence_daily`, partial edge days from raw `events` (time.ts `planTimeRange`), so results are exact for
+ * any since/until while a 30-day window over 10M events reads only rollup rows. Filters: since/until
+ * (inclusive), computers (case-insensitive, via `computers.name_lc`), collections, outcomes.
+ * Used by sqlite/sqlite-store.ts and postgres/postgres-store.ts.
+ */
+import type { AppLockerOutcome } from '../events/applocker-event.js';
+import type { RuleCollectionType } from '../policy/model.js';
+import type { DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence } from '../rollout/ports.js';
+import type { Dialect } from './migrations/index.js';
+import { normalizeBound, planTimeRange, type TimePlan } from './time.js';
+
+/** What a store gives the query layer: run a SELECT with `?` placeholders. */
+export interface SqlRunner {
+  readonly dialect: Dialect;
+  all<T>(sql: string, params: readonly unknown[]): Promise<T[]>;
+}
+
+/** At most this many users/computers listed per file (FileEvidence contract). */
+export const LIST_LIMIT = 50;
+
+interface ResolvedFilter {
+  readonly plan: TimePlan;
+  readonly computerIds?: readonly number[];
+  readonly outcomes?: readonly AppLockerOutcome[];
+  readonly collections?: readonly RuleCollectionType[];
+}
+
+const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
+
+/** Resolves names to ids; null when the filter can match nothing. */
+async function resolve(run: SqlRunner, f: EvidenceFilter): Promise<ResolvedFilter | null> {
+  const plan = planTimeRange(normalizeBound(f.since, 'since'), normalizeBound(f.until, 'until'));
+  if (plan.empty || (plan.days === null && plan.raw.length === 0)) return null;
+  if (f.outcomes?.length === 0 || f.collections?.length === 0 || f.computers?.length === 0) return null;
+  let computerIds: number[] | undefined;
+  if (f.computers) {
+    const lc = [...new Set(f.computers.map((c) => c.toLowerCase()))];
+    const rows = await run.all<{ id: number | string }>(`SELECT id FROM computers WHERE name_lc IN (${marks(lc.length)})`, lc);
+    if (rows.length === 0) return null;
+    computerIds = rows.map((r) => Number(r.id));
+  }
+  return {
+    plan,
+    ...(computerIds ? { computerIds } : {}),
+    ...(f.outcomes ? { outcomes: [...new Set(f.outcomes)] } : {}),
+    ...(f.collections ? { collections: [...new Set(f.collections)] } : {}),
+  };
+}
+
+/** The shared non-time conditions, for either table (both have these columns). */
+function dimensionWhere(rf: ResolvedFilter, where: string[], params: unknown[]): void {
+  if (rf.computerIds) {
+    where.push(`computer_id IN (${marks(rf.computerIds.length)})`);
+    params.push(...rf.computerIds);
+  }
+  if (rf.outcomes) {
+    where.push(`outcome IN (${marks(rf.outcomes.length)})`);
+    params.push(...rf.outcomes);
+  }
+  if (rf.collections) {
+    where.push(`file_key_id IN (SELECT id FROM file_keys WHERE collection IN (${marks(rf.collections.length)}))`);
+    params.push(...rf.collections);
+  }
+}
+
+/** `WITH r AS (…)`: rollup rows for whole days UNION ALL raw events for partial edge days. */
+function relation(rf: ResolvedFilter): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  if (rf.plan.days) {
+    const where: string[] = [];
+    if (rf.plan.days.from !== undefined) {
+      where.push('day >= ?');
+      params.push(rf.plan.days.from);
+    }
+    if (rf.plan.days.to !== undefined) {
+      where.push('day <= ?');
+      params.push(rf.plan.days.to);
+    }
+    dimensionWhere(rf, where, params);
+    parts.push(
+      'SELECT day, computer_id, file_key_id, user_id, outcome, rule_key_id, events, first_seen, last_seen FROM evidence_daily' +
+        (where.length ? ` WHERE ${where.join(' AND ')}` : ''),
+    );
+  }
+  for (const range of rf.plan.raw) {
+    const where = ['time_created >= ?', 'time_created <= ?'];
+    params.push(range.from, range.to);
+    dimensionWhere(rf, where, params);
+    parts.push(
+      'SELECT substr(time_created, 1, 10) AS day, computer_id, file_key_id, user_id, outcome, rule_key_id, 1 AS events, ' +
+        `time_created AS first_seen, time_created AS last_seen FROM events WHERE ${where.join(' AND ')}`,
+    );
+  }
+  return { sql: `WITH r AS (${parts.join(' UNION ALL ')}) `, params };
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** EvidenceQuery.window. */
+export async function queryWindow(run: SqlRunner, filter: EvidenceFilter): Promise<EvidenceWindow> {
+  const rf = await resolve(run, filter);
+  if (!rf) return { events: 0, computers: [] };
+  const r = relation(rf);
+  const [agg] = await run.all<{ f: string | null; l: string | null; n: number | string | null }>(
+    `${r.sql}SELECT min(first_seen) AS f, max(last_seen) AS l, sum(events) AS n FROM r`,
+    r.params,
+  );
+  const names = await run.all<{ name: string }>(
+    `${r.sql}SELECT name FROM computers WHERE id IN (SELECT computer_id FROM r)`,
+    r.params,
+  );
+  const events = Number(agg?.n ?? 0);
+  return {
+    ...(agg?.f ? { firstSeen: agg.f } : {}),
+    ...(agg?.l ? { lastSeen: agg.l } : {}),
+    events,
+    computers: names.map((x) => x.name).sort(byText),
+  };
+}
+
+/** EvidenceQuery.dailyCounts, sorted by day, outcome, collection. */
+export async function queryDailyCounts(run: SqlRunner, filter: EvidenceFilter): Promise<DailyCount[]> {
+  const rf = await resolve(run, filter);
+  if (!rf) return [];
+  const r = relation(rf);
+  const rows = await run.all<{ day: string; outcome: AppLockerOutcome; collection: string; n: number | string }>(
+    `${r.sql}SELECT r.day AS day, r.outcome AS outcome, k.collection AS collection, sum(r.events) AS n ` +
+      'FROM r JOIN file_keys k ON k.id = r.file_key_id GROUP BY r.day, r.outcome, k.collection',
+    r.params,
+  );
+  return rows
+    .map((x) => ({
+      day: x.day,
+      outcome: x.outcome,
+      ...(x.collection ? { collection: x.collection as RuleCollectionType } : {}),
+      events: Number(x.n),
+    }))
+    .sort((a, b) => byText(a.day, b.day) || byText(a.outcome, b.outcome) || byText(a.collection ?? '', b.collection ?? ''));
+}
+
+/**
+ * EvidenceQuery.files: one entry per distinct file key × outcome (events without a file, e.g. 8001
+ * "policy applied", are not files), most events first.
+ */
+export async function queryFiles(run: SqlRunner, filter: EvidenceFilter): Promise<FileEvidence[]> {
+  const rf = await resolve(run, filter);
+  if (!rf) return [];
+  const r = relation(rf);
+  const collate = run.dialect === 'postgres' ? ' COLLATE "C"' : '';
+  const agg = await run.all<{
+    fk: number | string; outcome: AppLockerOutcome; n: number | string; f: string; l: string; uc: number | string; cc: number | string;
+    collection: string; file_path: string; file_hash: string; fqbn_text: string; full_file_path: string;
+  }>(
+    `${r.sql}SELECT a.fk AS fk, a.outcome AS outcome, a.n AS n, a.f AS f, a.l AS l, a.uc AS uc, a.cc AS cc, ` +
+      'k.collection AS collection, k.file_path AS file_path, k.file_hash AS file_hash, k.fqbn_text AS fqbn_text, k.full_file_path AS full_file_path ' +
+      'FROM (SELECT file_key_id AS fk, outcome, sum(events) AS n, min(first_seen) AS f, max(last_seen) AS l, ' +
+      'count(DISTINCT NULLIF(user_id, 0)) AS uc, count(DISTINCT computer_id) AS cc FROM r GROUP BY file_key_id, outcome) a ' +
+      "JOIN file_keys k ON k.id = a.fk WHERE k.file_path <> ''",
+    r.params,
+  );
+  if (agg.length === 0) return [];
+  const list = async (dimension: 'user_id' | 'computer_id' | 'rule_key_id', table: string, col: string, limit: number) => {
+    const rows = await run.all<{ fk: number | string; outcome: string; v: string }>(
+      `${r.sql}, d AS (SELECT DISTINCT file_key_id, outcome, ${dimension} AS x FROM r WHERE ${dimension} <> 0) ` +
+        `SELECT fk, outcome, v FROM (SELECT d.file_key_id AS fk, d.outcome AS outcome, t.${col} AS v, ` +
+        `ROW_NUMBER() OVER (PARTITION BY d.file_key_id, d.outcome ORDER BY t.${col}${collate}) AS rn ` +
+        `FROM d JOIN ${table} t ON t.id = d.x) z WHERE rn <= ${limit}`,
+      r.params,
+    );
+    const m = new Map<string, string[]>();
+    for (const row of rows) {
+      const k = `${row.fk}|${row.outcome}`;
+      const a = m.get(k);
+      if (a) a.push(row.v);
+      else m.set(k, [row.v]);
+    }
+    for (const a of m.values()) a.sort(byText);
+    return m;
+  };
+  const users = await list('user_id', 'users', 'sid', LIST_LIMIT);
+  const computers = await list('computer_id', 'computers', 'name', LIST_LIMIT);
+  // A file is matched by few rules; the cap only bounds hostile stores.
+  const rules = await list('rule_key_id', 'rule_keys', 'rule_id', 1000);
+  return agg
+    .map((a): FileEvidence => {
+      const k = `${a.fk}|${a.outcome}`;
+      return {
+        ...(a.collection ? { collection: a.collection as RuleCollectionType } : {}),
+        outcome: a.outcome,
+        filePath: a.file_path,
+        ...(a.full_file_path ? { fullFilePath: a.full_file_path } : {}),
+        ...(a.file_hash ? { fileHash: a.file_hash } : {}),
+        ...(a.fqbn_text ? { fqbnText: a.fqbn_text } : {}),
+        ruleIds: rules.get(k) ?? [],
+        events: Number(a.n),
+        userCount: Number(a.uc),
+        computerCount: Number(a.cc),
+        users: users.get(k) ?? [],
+        computers: computers.get(k) ?? [],
+        firstSeen: a.f,
+        lastSeen: a.l,
+      };
+    })
+    .sort(
+      (x, y) =>
+        y.events - x.events ||
+        byText(x.collection ?? '', y.collection ?? '') ||
+        byText(x.filePath, y.filePath) ||
+        byText(x.fileHash ?? '', y.fileHash ?? '') ||
+        byText(x.fqbnText ?? '', y.fqbnText ?? '') ||
+        byText(x.outcome, y.outcome),
+    );
+}

@@ -1,0 +1,340 @@
+/**
+ * The embedded evidence store: one SQLite file through better-sqlite3 in WAL mode (issue 6 item 2).
+ * Each `insertEvents` is one `BEGIN IMMEDIATE` transaction holding the events, their rollup deltas and the
+ * source's progress row, so a killed process leaves whole batches only (WAL + synchronous=NORMAL is
+ * durable against a process crash; only an OS crash may lose the last commits, never corrupt).
+ * Queries are the shared ones in query.ts. Opened through open.ts `openStore(path)`.
+ */
+import Database from 'better-sqlite3';
+import { DiagnosticError } from '../../diag/index.js';
+import type { AppLockerEvent } from '../../events/applocker-event.js';
+import type { DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence } from '../../rollout/ports.js';
+import { foldRollup, prepareBatch, type PreparedEvent, type ResolvedIds } from '../batch.js';
+import { Dictionaries } from '../dictionary.js';
+import { StoreCode } from '../errors.js';
+import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
+import { queryDailyCounts, queryFiles, queryWindow, type SqlRunner } from '../query.js';
+import type {
+  AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreInfo,
+} from '../types.js';
+import { digestAccumulator } from '../digest.js';
+
+type Db = Database.Database;
+
+const ZERO: SourceProgress = { recordsRead: 0, eventsStored: 0, duplicates: 0, nonAppLocker: 0, errors: 0 };
+
+/** Applies pending migrations, each in its own IMMEDIATE transaction with its bookkeeping row. */
+function migrate(db: Db): void {
+  db.exec(MIGRATIONS_TABLE_SQL);
+  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  for (const m of migrations) {
+    const apply = db.transaction(() => {
+      // Re-checked inside the lock: two processes opening a new file at once apply each migration once.
+      const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
+      if (done) return;
+      for (const s of statements(renderMigration(m, 'sqlite'))) db.exec(s);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
+    });
+    apply.immediate();
+  }
+  const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+  if ((row.v ?? 0) > latest) {
+    throw new DiagnosticError([{
+      code: StoreCode.SchemaTooNew,
+      severity: 'error',
+      message: `the store's schema is version ${row.v}, newer than this lockstep knows (${latest})`,
+      help: 'upgrade lockstep; migrations are forward-only',
+    }]);
+  }
+}
+
+export class SqliteEvidenceStore implements EvidenceStore {
+  readonly kind = 'sqlite' as const;
+  private readonly dict = new Dictionaries();
+  private readonly sourceIds = new Map<string, number>();
+  private readonly stmts: Record<string, Database.Statement>;
+  private readonly queryCache = new Map<string, Database.Statement>();
+  private readonly runner: SqlRunner;
+
+  private constructor(private readonly db: Db, readonly target: string) {
+    const p = (sql: string) => db.prepare(sql);
+    this.stmts = {
+      insComputer: p('INSERT INTO computers (name_lc, name) VALUES (?, ?) ON CONFLICT (name_lc) DO NOTHING'),
+      getComputer: p('SELECT id FROM computers WHERE name_lc = ?'),
+      insUser: p('INSERT INTO users (sid) VALUES (?) ON CONFLICT (sid) DO NOTHING'),
+      getUser: p('SELECT id FROM users WHERE sid = ?'),
+      insChannel: p('INSERT INTO channels (name) VALUES (?) ON CONFLICT (name) DO NOTHING'),
+      getChannel: p('SELECT id FROM channels WHERE name = ?'),
+      insRule: p('INSERT INTO rule_keys (rule_id) VALUES (?) ON CONFLICT (rule_id) DO NOTHING'),
+      getRule: p('SELECT id FROM rule_keys WHERE rule_id = ?'),
+      insFile: p(
+        'INSERT INTO file_keys (collection, file_path, file_hash, fqbn_text, full_file_path) VALUES (?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (collection, file_path, file_hash, fqbn_text) DO NOTHING',
+      ),
+      getFile: p('SELECT id FROM file_keys WHERE collection = ? AND file_path = ? AND file_hash = ? AND fqbn_text = ?'),
+      insEvent: p(
+        'INSERT INTO events (dedup_key, time_created, computer_id, channel_id, user_id, file_key_id, rule_key_id, outcome, ' +
+          'event_id, record_id, provider, target_process_id, target_logon_id, policy_name, rule_name, rule_sddl, package_name, ' +
+          'source_id, source_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedup_key) DO NOTHING',
+      ),
+      upsertDaily: p(
+        'INSERT INTO evidence_daily (day, computer_id, file_key_id, user_id, outcome, rule_key_id, events, first_seen, last_seen) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, computer_id, file_key_id, user_id, outcome, rule_key_id) DO UPDATE SET ' +
+          'events = events + excluded.events, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)',
+      ),
+      getSource: p('SELECT * FROM sources WHERE path = ?'),
+      insSource: p(
+        "INSERT INTO sources (path, size, mtime_ms, status, records_read, events_stored, duplicates, non_applocker, errors, updated_at) " +
+          "VALUES (?, ?, ?, 'partial', 0, 0, 0, 0, 0, ?) ON CONFLICT (path) DO NOTHING",
+      ),
+      resetSource: p(
+        "UPDATE sources SET size = ?, mtime_ms = ?, status = 'partial', records_read = 0, events_stored = 0, duplicates = 0, " +
+          'non_applocker = 0, errors = 0, updated_at = ? WHERE path = ?',
+      ),
+      progress: p(
+        'UPDATE sources SET status = ?, records_read = ?, events_stored = ?, duplicates = ?, non_applocker = ?, errors = ?, updated_at = ? WHERE id = ?',
+      ),
+    };
+    this.runner = {
+      dialect: 'sqlite',
+      all: async <T>(sql: string, params: readonly unknown[]) => this.query(sql).all(...params) as T[],
+    };
+  }
+
+  /** Opens (creating if needed) a SQLite evidence file and brings its schema up to date. */
+  static open(path: string): SqliteEvidenceStore {
+    let db: Db | undefined;
+    try {
+      db = new Database(path);
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('busy_timeout = 15000');
+      db.pragma('cache_size = -65536');
+      db.pragma('temp_store = MEMORY');
+      migrate(db);
+      return new SqliteEvidenceStore(db, path);
+    } catch (e) {
+      db?.close();
+      if (e instanceof DiagnosticError) throw e;
+      const msg = (e as Error).message ?? String(e);
+      const notDb = /not a database|file is encrypted/i.test(msg);
+      throw new DiagnosticError([{
+        code: notDb ? StoreCode.NotADatabase : StoreCode.OpenFailed,
+        severity: 'error',
+        message: notDb ? `\`${path}\` is not a SQLite evidence store` : `cannot open the evidence store \`${path}\`: ${msg.toLowerCase()}`,
+        help: notDb ? 'pass a new file name or an existing lockstep store' : 'check the path and its permissions',
+      }]);
+    }
+  }
+
+  private query(sql: string): Database.Statement {
+    let s = this.queryCache.get(sql);
+    if (!s) {
+      if (this.queryCache.size > 200) this.queryCache.clear();
+      s = this.db.prepare(sql);
+      this.queryCache.set(sql, s);
+    }
+    return s;
+  }
+
+  private dictId(cache: import('../dictionary.js').IdCache, key: string, ins: () => void, get: () => unknown): number {
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit;
+    ins();
+    const id = (get() as { id: number }).id;
+    cache.add(key, id);
+    return id;
+  }
+
+  private resolveIds(p: PreparedEvent): ResolvedIds & { channelId: number } {
+    const s = this.stmts;
+    const d = this.dict;
+    const computerId = this.dictId(d.computers, p.computerLc, () => s.insComputer!.run(p.computerLc, p.computer), () => s.getComputer!.get(p.computerLc));
+    const channelId = this.dictId(d.channels, p.channel, () => s.insChannel!.run(p.channel), () => s.getChannel!.get(p.channel));
+    const userId = p.userSid === '' ? 0 : this.dictId(d.users, p.userSid, () => s.insUser!.run(p.userSid), () => s.getUser!.get(p.userSid));
+    const ruleKeyId = p.ruleId === '' ? 0 : this.dictId(d.rules, p.ruleId, () => s.insRule!.run(p.ruleId), () => s.getRule!.get(p.ruleId));
+    const f = p.file;
+    const fileKeyId = this.dictId(
+      d.files,
+      p.fileKeyText,
+      () => s.insFile!.run(f.collection, f.filePath, f.fileHash, f.fqbnText, p.fullFilePath),
+      () => s.getFile!.get(f.collection, f.filePath, f.fileHash, f.fqbnText),
+    );
+    return { computerId, channelId, userId, ruleKeyId, fileKeyId };
+  }
+
+  private sourceId(source: IngestSource): number {
+    const hit = this.sourceIds.get(source.path);
+    if (hit !== undefined) return hit;
+    this.stmts.insSource!.run(source.path, source.size ?? -1, source.mtimeMs ?? -1, new Date().toISOString());
+    const row = this.stmts.getSource!.get(source.path) as { id: number };
+    return row.id;
+  }
+
+  async beginSource(source: IngestSource): Promise<SourceProgress> {
+    const tx = this.db.transaction((): SourceProgress => {
+      const row = this.stmts.getSource!.get(source.path) as SourceRow | undefined;
+      const now = new Date().toISOString();
+      if (!row) {
+        this.stmts.insSource!.run(source.path, source.size ?? -1, source.mtimeMs ?? -1, now);
+        return ZERO;
+      }
+      if (row.status === 'partial' && row.size === (source.size ?? -1) && row.mtime_ms === (source.mtimeMs ?? -1)) {
+        return toProgress(row);
+      }
+      this.stmts.resetSource!.run(source.size ?? -1, source.mtimeMs ?? -1, now, source.path);
+      return ZERO;
+    });
+    const progress = tx.immediate();
+    this.sourceIds.delete(source.path);
+    return progress;
+  }
+
+  async insertEvents(
+    events: readonly AppLockerEvent[],
+    source: IngestSource,
+    progress?: (batch: { inserted: number; duplicates: number; rejected: number }) => SourceProgress,
+  ): Promise<InsertResult> {
+    const batch = prepareBatch(events);
+    const s = this.stmts;
+    const tx = this.db.transaction(() => {
+      const sourceId = this.sourceId(source);
+      const inserted: Array<{ p: PreparedEvent; ids: ResolvedIds }> = [];
+      for (const p of batch.events) {
+        const ids = this.resolveIds(p);
+        const e = p.event;
+        const info = s.insEvent!.run(
+          p.key, p.time, ids.computerId, ids.channelId, ids.userId, ids.fileKeyId, ids.ruleKeyId, e.outcome, e.eventId,
+          e.recordId ?? null, e.provider, e.targetProcessId ?? null, e.targetLogonId ?? null, e.policyName ?? null,
+          e.ruleName ?? null, e.ruleSddl ?? null, e.packageName ?? null, sourceId, e.source ?? null,
+        );
+        if (info.changes > 0) inserted.push({ p, ids });
+      }
+      for (const d of foldRollup(inserted)) {
+        s.upsertDaily!.run(d.day, d.computerId, d.fileKeyId, d.userId, d.outcome, d.ruleKeyId, d.events, d.firstSeen, d.lastSeen);
+      }
+      if (progress) {
+        const duplicates = events.length - batch.rejected.length - inserted.length;
+        writeProgress(s.progress!, 'partial', progress({ inserted: inserted.length, duplicates, rejected: batch.rejected.length }), sourceId);
+      }
+      return { sourceId, inserted: inserted.length };
+    });
+    try {
+      const r = tx.immediate();
+      this.dict.commit();
+      this.sourceIds.set(source.path, r.sourceId);
+      return { inserted: r.inserted, duplicates: events.length - batch.rejected.length - r.inserted, rejected: batch.rejected };
+    } catch (e) {
+      this.dict.rollback();
+      throw e;
+    }
+  }
+
+  async finishSource(source: IngestSource, progress: SourceProgress): Promise<void> {
+    const tx = this.db.transaction(() => writeProgress(this.stmts.progress!, 'done', progress, this.sourceId(source)));
+    tx.immediate();
+  }
+
+  async sources(): Promise<SourceRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM sources ORDER BY path').all() as SourceRow[];
+    return rows.map(toRecord);
+  }
+
+  async counts(): Promise<{ events: number; sources: number }> {
+    const e = this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number };
+    const s = this.db.prepare('SELECT count(*) AS n FROM sources').get() as { n: number };
+    return { events: e.n, sources: s.n };
+  }
+
+  async info(): Promise<StoreInfo> {
+    const applied = this.db.prepare('SELECT version, name, applied_at FROM schema_migrations ORDER BY version').all() as Array<{ version: number; name: string; applied_at: string }>;
+    const n = (sql: string) => (this.db.prepare(sql).get() as { n: number }).n;
+    const migrationsApplied: AppliedMigration[] = applied.map((m) => ({ version: m.version, name: m.name, appliedAt: m.applied_at }));
+    return {
+      kind: 'sqlite',
+      target: this.target,
+      schemaVersion: migrationsApplied[migrationsApplied.length - 1]?.version ?? 0,
+      migrations: migrationsApplied,
+      events: n('SELECT count(*) AS n FROM events'),
+      sources: n('SELECT count(*) AS n FROM sources'),
+      computers: n('SELECT count(*) AS n FROM computers'),
+      files: n('SELECT count(*) AS n FROM file_keys'),
+      rollupRows: n('SELECT count(*) AS n FROM evidence_daily'),
+    };
+  }
+
+  async digest(): Promise<string> {
+    const acc = digestAccumulator();
+    for (const row of this.db.prepare(DIGEST_EVENTS_SQL).iterate()) acc.add('e', row as Record<string, unknown>);
+    for (const row of this.db.prepare(DIGEST_DAILY_SQL).iterate()) acc.add('d', row as Record<string, unknown>);
+    return acc.done();
+  }
+
+  window(filter: EvidenceFilter): Promise<EvidenceWindow> {
+    return queryWindow(this.runner, filter);
+  }
+
+  files(filter: EvidenceFilter): Promise<FileEvidence[]> {
+    return queryFiles(this.runner, filter);
+  }
+
+  dailyCounts(filter: EvidenceFilter): Promise<DailyCount[]> {
+    return queryDailyCounts(this.runner, filter);
+  }
+
+  /** The raw connection, for the benchmark's bulk generator and tests only. */
+  get connection(): Db {
+    return this.db;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+interface SourceRow {
+  id: number;
+  path: string;
+  size: number;
+  mtime_ms: number;
+  status: 'partial' | 'done';
+  records_read: number;
+  events_stored: number;
+  duplicates: number;
+  non_applocker: number;
+  errors: number;
+  updated_at: string;
+}
+
+function toProgress(r: SourceRow): SourceProgress {
+  return {
+    recordsRead: Number(r.records_read),
+    eventsStored: Number(r.events_stored),
+    duplicates: Number(r.duplicates),
+    nonAppLocker: Number(r.non_applocker),
+    errors: Number(r.errors),
+  };
+}
+
+/** Shared with postgres-store.ts (pg gives BIGINT as strings, hence Number()). */
+export function toRecord(r: SourceRow): SourceRecord {
+  return { path: r.path, size: Number(r.size), mtimeMs: Number(r.mtime_ms), status: r.status, updatedAt: r.updated_at, ...toProgress(r) };
+}
+export type { SourceRow };
+
+function writeProgress(stmt: Database.Statement, status: 'partial' | 'done', p: SourceProgress, sourceId: number): void {
+  stmt.run(status, p.recordsRead, p.eventsStored, p.duplicates, p.nonAppLocker, p.errors, new Date().toISOString(), sourceId);
+}
+
+/** Event content by name (not internal id), for digest(). Shared by both dialects. */
+export const DIGEST_EVENTS_SQL =
+  'SELECT e.dedup_key, e.time_created, c.name_lc AS computer, ch.name AS channel, u.sid, k.collection, k.file_path, k.file_hash, ' +
+  'k.fqbn_text, rk.rule_id, e.outcome, e.event_id, e.record_id, e.provider, e.target_process_id, e.target_logon_id, ' +
+  'e.policy_name, e.rule_name, e.rule_sddl, e.package_name FROM events e JOIN computers c ON c.id = e.computer_id ' +
+  'JOIN channels ch ON ch.id = e.channel_id LEFT JOIN users u ON u.id = e.user_id JOIN file_keys k ON k.id = e.file_key_id ' +
+  'LEFT JOIN rule_keys rk ON rk.id = e.rule_key_id';
+export const DIGEST_DAILY_SQL =
+  'SELECT d.day, c.name_lc AS computer, k.collection, k.file_path, k.file_hash, k.fqbn_text, u.sid, d.outcome, rk.rule_id, ' +
+  'd.events, d.first_seen, d.last_seen FROM evidence_daily d JOIN computers c ON c.id = d.computer_id ' +
+  'JOIN file_keys k ON k.id = d.file_key_id LEFT JOIN users u ON u.id = d.user_id LEFT JOIN rule_keys rk ON rk.id = d.rule_key_id';
+

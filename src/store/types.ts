@@ -1,0 +1,106 @@
+/**
+ * The evidence store's public types: what `openStore` returns and what `ingestPaths` reports.
+ * Implemented by sqlite/sqlite-store.ts and postgres/postgres-store.ts; used by the ingest pipeline
+ * (ingest.ts), the CLI (`lockstep ingest`, `lockstep store`) and the readiness analysis through the
+ * EvidenceQuery port it extends (rollout/ports.ts). Issue 6 item 2; applocker.md §9 for the events.
+ */
+import type { Diagnostic } from '../diag/index.js';
+import type { AppLockerEvent } from '../events/applocker-event.js';
+import type { EvidenceQuery } from '../rollout/ports.js';
+
+/** The file (or stream) events come from; `size`/`mtimeMs` identify a version of it for resuming. */
+export interface IngestSource {
+  readonly path: string;
+  readonly size?: number;
+  readonly mtimeMs?: number;
+}
+
+/** Per-source counters, committed in the same transaction as the batch they describe. */
+export interface SourceProgress {
+  /**
+   * Records of the source handled so far, in reader order: events (AppLocker or not) plus unreadable
+   * records (the readers yield exactly one of the two per record). A resumed run skips this many.
+   */
+  readonly recordsRead: number;
+  readonly eventsStored: number;
+  readonly duplicates: number;
+  readonly nonAppLocker: number;
+  readonly errors: number;
+}
+
+export type SourceStatus = 'partial' | 'done';
+
+/** A row of the `sources` table. */
+export interface SourceRecord extends SourceProgress {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly status: SourceStatus;
+  readonly updatedAt: string;
+}
+
+export interface InsertResult {
+  /** Events newly stored. */
+  readonly inserted: number;
+  /** Events already in the store (same dedup key, dedup.ts), or repeated within the batch. */
+  readonly duplicates: number;
+  /** Events rejected before storing (e.g. an unreadable TimeCreated), with why. */
+  readonly rejected: readonly Diagnostic[];
+}
+
+export interface AppliedMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly appliedAt: string;
+}
+
+export interface StoreInfo {
+  readonly kind: 'sqlite' | 'postgres';
+  /** File path or URL with any password removed. */
+  readonly target: string;
+  readonly schemaVersion: number;
+  readonly migrations: readonly AppliedMigration[];
+  readonly events: number;
+  readonly sources: number;
+  readonly computers: number;
+  readonly files: number;
+  readonly rollupRows: number;
+}
+
+/**
+ * The evidence store: AppLocker events deduplicated by a natural key, with per-day rollups maintained at
+ * insert time so the EvidenceQuery aggregates never scan raw events (except for partial edge days).
+ */
+export interface EvidenceStore extends EvidenceQuery {
+  readonly kind: 'sqlite' | 'postgres';
+  /** File path or URL with any password removed. */
+  readonly target: string;
+  /**
+   * Registers a source before its first batch and returns what an earlier, interrupted run committed for
+   * the same version of it (same path, size and mtime, status `partial`) so the caller can resume; a
+   * changed or finished source starts again from zero (dedup keeps that idempotent).
+   */
+  beginSource(source: IngestSource): Promise<SourceProgress>;
+  /**
+   * Stores a batch in ONE transaction: new events, their rollups and (when given) the source's progress
+   * row, so a crash leaves either all of it or none of it. INSERT … ON CONFLICT DO NOTHING on the
+   * dedup key makes re-inserting harmless. `progress` is called inside the transaction with this batch's
+   * outcome and returns the row to commit with it.
+   */
+  insertEvents(
+    events: readonly AppLockerEvent[],
+    source: IngestSource,
+    progress?: (batch: { inserted: number; duplicates: number; rejected: number }) => SourceProgress,
+  ): Promise<InsertResult>;
+  /** Marks a source finished with its final counters. */
+  finishSource(source: IngestSource, progress: SourceProgress): Promise<void>;
+  sources(): Promise<SourceRecord[]>;
+  counts(): Promise<{ events: number; sources: number }>;
+  info(): Promise<StoreInfo>;
+  /**
+   * A SHA-256 over every stored event's content (names, not internal ids; computers by lower-case name), order-independent: two
+   * stores holding the same events have the same digest. Used by the kill test.
+   */
+  digest(): Promise<string>;
+  close(): Promise<void>;
+}
