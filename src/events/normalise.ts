@@ -121,30 +121,39 @@ export function normaliseAppLockerEvent(raw: RawEvent): AppLockerEvent | undefin
     ? { publisherName: parsed.publisherName, productName: parsed.productName, binaryName: parsed.binaryName, binaryVersion: parsed.binaryVersion ?? '' }
     : undefined;
   const userSid = value(d, 'TargetUser')?.trim() ?? (raw.securityUserId ? stripNul(raw.securityUserId).trim() || undefined : undefined);
-  const o = <K extends keyof AppLockerEvent>(k: K, v: AppLockerEvent[K] | undefined): Partial<AppLockerEvent> =>
-    v === undefined ? {} : ({ [k]: v } as Partial<AppLockerEvent>);
-  return {
+  const e: { -readonly [K in keyof AppLockerEvent]: AppLockerEvent[K] } = {
     eventId: raw.eventId,
     outcome: outcomeOf(raw.eventId),
-    ...o('collection', collection),
     channel: stripNul(raw.channel).trim(),
     computer: stripNul(raw.computer).trim(),
     timeCreated: raw.timeCreated,
-    ...o('recordId', raw.recordId),
     provider: stripNul(raw.provider).trim() || APPLOCKER_PROVIDER,
-    ...o('userSid', userSid),
-    ...o('targetProcessId', intOf(value(d, 'TargetProcessId'))),
-    ...o('targetLogonId', normaliseLogonId(value(d, 'TargetLogonId'))),
-    ...o('policyName', policyName),
-    ...o('ruleId', normaliseGuid(value(d, 'RuleId'))),
-    ...o('ruleName', dashless(value(d, 'RuleName'))),
-    ...o('ruleSddl', dashless(value(d, 'RuleSddl'))),
-    ...o('filePath', value(d, 'FilePath')),
-    ...o('fullFilePath', value(d, 'FullFilePath')),
-    ...o('fileHash', normaliseHash(value(d, 'FileHash'))),
-    ...o('fqbnText', fqbnText),
-    ...o('fqbn', fqbn),
-    ...o('packageName', value(d, 'Package')),
-    ...o('source', raw.source),
-  } as AppLockerEvent;
+  };
+  // Optional fields only when present (no `undefined` keys: events compare and serialise cleanly).
+  if (collection !== undefined) e.collection = collection;
+  if (raw.recordId !== undefined) e.recordId = raw.recordId;
+  if (userSid !== undefined) e.userSid = userSid;
+  const pid = intOf(value(d, 'TargetProcessId'));
+  if (pid !== undefined) e.targetProcessId = pid;
+  const logon = normaliseLogonId(value(d, 'TargetLogonId'));
+  if (logon !== undefined) e.targetLogonId = logon;
+  if (policyName !== undefined) e.policyName = policyName;
+  const ruleId = normaliseGuid(value(d, 'RuleId'));
+  if (ruleId !== undefined) e.ruleId = ruleId;
+  const ruleName = dashless(value(d, 'RuleName'));
+  if (ruleName !== undefined) e.ruleName = ruleName;
+  const ruleSddl = dashless(value(d, 'RuleSddl'));
+  if (ruleSddl !== undefined) e.ruleSddl = ruleSddl;
+  const filePath = value(d, 'FilePath');
+  if (filePath !== undefined) e.filePath = filePath;
+  const fullFilePath = value(d, 'FullFilePath');
+  if (fullFilePath !== undefined) e.fullFilePath = fullFilePath;
+  const fileHash = normaliseHash(value(d, 'FileHash'));
+  if (fileHash !== undefined) e.fileHash = fileHash;
+  if (fqbnText !== undefined) e.fqbnText = fqbnText;
+  if (fqbn !== undefined) e.fqbn = fqbn;
+  const packageName = value(d, 'Package');
+  if (packageName !== undefined) e.packageName = packageName;
+  e.source = raw.source;
+  return e;
 }

@@ -103,26 +103,34 @@ export function rawEventFromElement(
     const t = child(sys, name)?.text;
     return t === undefined ? undefined : stripNul(t).trim();
   };
-  const opt = <K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } =>
-    (v === undefined || v === '' ? {} : { [k]: v }) as { [P in K]?: V };
   const providerGuid = attr(provider, 'Guid');
-  const raw: RawEvent = {
+  // Built by assignment, optional fields only when present (exactOptionalPropertyTypes-friendly, and no
+  // intermediate objects on the per-record path).
+  const raw: { -readonly [K in keyof RawEvent]: RawEvent[K] } = {
     provider: stripNul(attr(provider, 'Name') ?? attr(provider, 'EventSourceName') ?? '').trim(),
-    ...opt('providerGuid', providerGuid === undefined ? undefined : stripNul(providerGuid).trim()),
     eventId,
-    ...opt('version', num(text('Version'))),
-    ...opt('level', num(text('Level'))),
-    ...opt('task', num(text('Task'))),
-    ...opt('opcode', num(text('Opcode'))),
-    ...opt('keywords', text('Keywords')),
     timeCreated,
-    ...opt('recordId', num(text('EventRecordID'))),
     channel: text('Channel') ?? '',
     computer: text('Computer') ?? '',
-    ...opt('securityUserId', attr(child(sys, 'Security'), 'UserID')),
     data,
     source,
   };
+  const guid = providerGuid === undefined ? '' : stripNul(providerGuid).trim();
+  if (guid) raw.providerGuid = guid;
+  const version = num(text('Version'));
+  if (version !== undefined) raw.version = version;
+  const level = num(text('Level'));
+  if (level !== undefined) raw.level = level;
+  const task = num(text('Task'));
+  if (task !== undefined) raw.task = task;
+  const opcode = num(text('Opcode'));
+  if (opcode !== undefined) raw.opcode = opcode;
+  const keywords = text('Keywords');
+  if (keywords) raw.keywords = keywords;
+  const recordId = num(text('EventRecordID'));
+  if (recordId !== undefined) raw.recordId = recordId;
+  const user = attr(child(sys, 'Security'), 'UserID');
+  if (user) raw.securityUserId = user;
   return { raw, diagnostics };
 }
 

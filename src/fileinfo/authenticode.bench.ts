@@ -11,7 +11,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Benchmark } from '../bench/registry.js';
 import { parsePe } from './pe/index.js';
-import { authenticodeDigest } from './authenticode/index.js';
+import { authenticodeDigest, readAuthenticode } from './authenticode/index.js';
 
 /** ../shared/corpus next to the project root (dist/ or src/ both sit two levels under it), or LOCKSTEP_CORPUS. */
 function findCorpus(): string | undefined {
@@ -92,6 +92,16 @@ export const authenticodeBenchmark: Benchmark = {
     // The corpus is ~5 MB: repeat the list so one round hashes ≥ 50 MB and timer noise stays small.
     const repeat = Math.max(1, Math.ceil(50e6 / corpusBytes));
     measure(`corpus PEs ×${repeat}`, Array.from({ length: repeat }, () => pes).flat(), 3, print);
+    // Full signature check cost (PKCS#7 parse with asn1js/pkijs + verification), per signed file: CPU time.
+    const loaded = pes.map((f) => ({ b: readFileSync(f), pe: parsePe(readFileSync(f)) })).filter((x) => x.pe.ok && x.pe.value.certificateTable);
+    for (const x of loaded) if (x.pe.ok) await readAuthenticode(x.b, x.pe.value);
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    const rounds = 5;
+    for (let i = 0; i < rounds; i++) for (const x of loaded) if (x.pe.ok) await readAuthenticode(x.b, x.pe.value);
+    const cpu = process.cpuUsage(c0);
+    const n = rounds * loaded.length;
+    print(`   readAuthenticode (parse + verify every signature): ${n} signed files, ${((cpu.user + cpu.system) / 1000 / n).toFixed(1)} ms CPU/file, ${((performance.now() - t0) / n).toFixed(1)} ms wall/file`);
     const dir = mkdtempSync(join(tmpdir(), 'lockstep-bench-authenticode-'));
     try {
       const generated: string[] = [];

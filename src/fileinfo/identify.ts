@@ -12,7 +12,7 @@ import type { FileInformation, PublisherInfo } from '../policy/file-information.
 import { collectionForPath, extensionOf } from '../policy/file-types.js';
 import type { FileHashType, RuleCollectionType } from '../policy/model.js';
 import { readAppx } from './appx/index.js';
-import { readAuthenticode, upperCaseLikeWindows } from './authenticode/index.js';
+import { authenticodeDigest, readAuthenticode, upperCaseLikeWindows } from './authenticode/index.js';
 import { isCompoundFile, readMsi } from './msi/index.js';
 import { parsePe } from './pe/index.js';
 import { readScriptSignature } from './script/index.js';
@@ -157,11 +157,15 @@ export async function identifyFile(input: IdentifyInput): Promise<Result<FileIde
     if (pe.ok) {
       kind = 'PE';
       diagnostics.push(...pe.diagnostics);
-      const a = await readAuthenticode(bytes, pe.value, { file });
-      hashes = { SHA256: a.imageDigests.sha256! };
-      signature = a.signed ? (a.publisher ? 'Valid' : 'Invalid') : 'NotSigned';
-      reasons = a.signed && !a.publisher ? a.reasons.map((d) => d.message) : [];
-      if (a.publisher) {
+      if (!pe.value.certificateTable) {
+        // No certificate table: nothing to verify, only the Authenticode SHA-256 to compute (one hash pass).
+        hashes = { SHA256: authenticodeDigest(bytes, pe.value, 'sha256') };
+      }
+      const a = pe.value.certificateTable ? await readAuthenticode(bytes, pe.value, { file }) : undefined;
+      if (a) hashes = { SHA256: a.imageDigests.sha256! };
+      signature = a?.signed ? (a.publisher ? 'Valid' : 'Invalid') : 'NotSigned';
+      reasons = a?.signed && !a.publisher ? a.reasons.map((d) => d.message) : [];
+      if (a?.publisher) {
         const v = pe.value.versionInfo;
         publisher = {
           publisherName: a.publisher.publisherName,

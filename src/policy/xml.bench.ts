@@ -73,7 +73,7 @@ export const policyXmlBench: Benchmark = {
     const parseOnly = () => { parsePolicy(bytes, { skipValidation: true }); };
     const ser = () => { check += serializePolicy(policy).length; };
     raw(); full(); // warm up
-    const runs = 7;
+    const runs = 5;
     const tRaw = time(runs, raw);
     const tFull = time(runs, full);
     const tParse = time(runs, parseOnly);

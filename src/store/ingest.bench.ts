@@ -78,7 +78,7 @@ const EXPR = {
   user: `((((i * 7919) % ${COMPUTERS}) * 2 + (i % 3)) % ${USERS}) + 1`,
 };
 
-async function bulkSqlite(s: SqliteEvidenceStore, total: number, print: (l: string) => void): Promise<void> {
+export async function bulkSqlite(s: SqliteEvidenceStore, total: number, print: (l: string) => void): Promise<void> {
   const db = s.connection;
   const d = dictionaryRows();
   db.transaction(() => {
@@ -158,7 +158,7 @@ async function bulkPostgres(s: PostgresEvidenceStore, total: number, print: (l: 
 }
 
 /** One GPO's readiness queries: the group's 100 computers over the last 30 days (since = mid-day: edges). */
-function readinessFilter(): EvidenceFilter {
+export function readinessFilter(): EvidenceFilter {
   const group = Array.from({ length: GROUP }, (_, i) => `ws-${String(i * 10 + 1).padStart(5, '0')}`); // case-insensitive on purpose
   const until = new Date((START + DAYS * 86400) * 1000 - 1).toISOString();
   const since = new Date((START + (DAYS - 30) * 86400 + 11 * 3600) * 1000).toISOString();

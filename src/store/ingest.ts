@@ -139,7 +139,7 @@ function walk(paths: readonly string[], maxBytes: number): { files: Candidate[];
         else if (st.isFile()) {
           const format = detectEventFormat(name, readHead(full));
           if (format === 'unknown') skipped.push(full);
-          else add(full, st.size, st.mtimeMs);
+          else add(full, st.size, Math.floor(st.mtimeMs)); // whole ms: BIGINT column, and sub-ms mtime is not portable
         }
       } catch (e) {
         diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read \`${full}\`: ${(e as Error).message.toLowerCase()}`, full));
@@ -151,7 +151,7 @@ function walk(paths: readonly string[], maxBytes: number): { files: Candidate[];
     try {
       const st = statSync(full);
       if (st.isDirectory()) visitDir(full, 0);
-      else add(full, st.size, st.mtimeMs);
+      else add(full, st.size, Math.floor(st.mtimeMs)); // whole ms: BIGINT column, and sub-ms mtime is not portable
     } catch (e) {
       diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read \`${p}\`: ${(e as Error).message.toLowerCase()}`, p, 'check the path'));
     }

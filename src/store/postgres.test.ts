@@ -4,9 +4,15 @@
  * fresh schema (selected with the `options=-c search_path=…` URL parameter) so tests never see each
  * other's rows; the schemas are dropped afterwards.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
+import { formatEvents } from '../events/index.js';
+import { ingestPaths } from './ingest.js';
 import { openStore } from './open.js';
+import { syntheticEvents } from './synthetic-events.js';
 import { runStoreConformance } from './store.conformance.js';
 
 const url = process.env.LOCKSTEP_TEST_PG_URL;
@@ -55,6 +61,33 @@ describe.skipIf(!url)('postgres store', () => {
     await expect(openStore('postgres://me:secret@127.0.0.1:1/none')).rejects.toMatchObject({
       diagnostics: [{ code: 'store.open.failed', message: expect.not.stringContaining('secret') }],
     });
+  });
+
+  it('ingests a file like SQLite does: same digest, then only duplicates on a re-run', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lockstep-pg-ingest-'));
+    const s = await freshSchemaUrl(url!, 'ing');
+    drops.push(s.drop);
+    try {
+      const file = join(dir, 'fleet.ndjson');
+      writeFileSync(file, formatEvents(syntheticEvents(2000, { seed: 8, computers: 30, users: 40, files: 60, days: 4, startDay: '2026-11-01' }), 'ecs-json'));
+      const lite = await openStore(join(dir, 'ref.db'));
+      const pgStore = await openStore(s.url);
+      try {
+        await ingestPaths(lite, [file], { batchSize: 300 });
+        const first = await ingestPaths(pgStore, [file], { batchSize: 300 });
+        expect(first.totals).toMatchObject({ eventsStored: 2000, duplicates: 0 });
+        expect(await pgStore.digest()).toBe(await lite.digest());
+        expect(await pgStore.files({})).toEqual(await lite.files({}));
+        const again = await ingestPaths(pgStore, [file], { batchSize: 300 });
+        expect(again.totals).toMatchObject({ eventsStored: 0, duplicates: 2000 });
+        expect((await pgStore.sources())[0]).toMatchObject({ status: 'done', recordsRead: 2000 });
+      } finally {
+        await lite.close();
+        await pgStore.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('two processes opening a new schema at once apply each migration once', async () => {

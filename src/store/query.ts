@@ -108,14 +108,14 @@ export async function queryWindow(run: SqlRunner, filter: EvidenceFilter): Promi
   const rf = await resolve(run, filter);
   if (!rf) return { events: 0, computers: [] };
   const r = relation(rf);
-  const [agg] = await run.all<{ f: string | null; l: string | null; n: number | string | null }>(
-    `${r.sql}SELECT min(first_seen) AS f, max(last_seen) AS l, sum(events) AS n FROM r`,
+  // One statement: the aggregate row, then one row per reporting computer.
+  const rows = await run.all<{ kind: 'a' | 'c'; f: string | null; l: string | null; n: number | string | null; name: string | null }>(
+    `${r.sql.replace('WITH r AS (', 'WITH r AS MATERIALIZED (')}SELECT 'a' AS kind, min(first_seen) AS f, max(last_seen) AS l, sum(events) AS n, NULL AS name FROM r ` +
+      "UNION ALL SELECT 'c' AS kind, NULL, NULL, NULL, name FROM computers WHERE id IN (SELECT computer_id FROM r)",
     r.params,
   );
-  const names = await run.all<{ name: string }>(
-    `${r.sql}SELECT name FROM computers WHERE id IN (SELECT computer_id FROM r)`,
-    r.params,
-  );
+  const agg = rows.find((x) => x.kind === 'a');
+  const names = rows.filter((x) => x.kind === 'c').map((x) => ({ name: x.name ?? '' }));
   const events = Number(agg?.n ?? 0);
   return {
     ...(agg?.f ? { firstSeen: agg.f } : {}),
@@ -166,28 +166,38 @@ export async function queryFiles(run: SqlRunner, filter: EvidenceFilter): Promis
     r.params,
   );
   if (agg.length === 0) return [];
-  const list = async (dimension: 'user_id' | 'computer_id' | 'rule_key_id', table: string, col: string, limit: number) => {
-    const rows = await run.all<{ fk: number | string; outcome: string; v: string }>(
-      `${r.sql}, d AS (SELECT DISTINCT file_key_id, outcome, ${dimension} AS x FROM r WHERE ${dimension} <> 0) ` +
-        `SELECT fk, outcome, v FROM (SELECT d.file_key_id AS fk, d.outcome AS outcome, t.${col} AS v, ` +
-        `ROW_NUMBER() OVER (PARTITION BY d.file_key_id, d.outcome ORDER BY t.${col}${collate}) AS rn ` +
-        `FROM d JOIN ${table} t ON t.id = d.x) z WHERE rn <= ${limit}`,
-      r.params,
-    );
-    const m = new Map<string, string[]>();
-    for (const row of rows) {
-      const k = `${row.fk}|${row.outcome}`;
-      const a = m.get(k);
-      if (a) a.push(row.v);
-      else m.set(k, [row.v]);
-    }
-    for (const a of m.values()) a.sort(byText);
-    return m;
-  };
-  const users = await list('user_id', 'users', 'sid', LIST_LIMIT);
-  const computers = await list('computer_id', 'computers', 'name', LIST_LIMIT);
-  // A file is matched by few rules; the cap only bounds hostile stores.
-  const rules = await list('rule_key_id', 'rule_keys', 'rule_id', 1000);
+  // One statement for the three lists (users, computers, rule ids): `r` is materialised once for it.
+  const dims: Array<[string, string, string, string]> = [
+    ['u', 'user_id', 'users', 'sid'],
+    ['c', 'computer_id', 'computers', 'name'],
+    ['r', 'rule_key_id', 'rule_keys', 'rule_id'],
+  ];
+  const ctes = dims.map(([k, col]) => `d${k} AS (SELECT DISTINCT file_key_id, outcome, ${col} AS x FROM r WHERE ${col} <> 0)`).join(', ');
+  const ranked = dims
+    .map(
+      ([k, , table, col]) =>
+        `SELECT '${k}' AS kind, d.file_key_id AS fk, d.outcome AS outcome, t.${col} AS v, ` +
+        `ROW_NUMBER() OVER (PARTITION BY d.file_key_id, d.outcome ORDER BY t.${col}${collate}) AS rn FROM d${k} d JOIN ${table} t ON t.id = d.x`,
+    )
+    .join(' UNION ALL ');
+  // A file is matched by few rules; the 1000 cap only bounds a hostile store.
+  const listRows = await run.all<{ kind: 'u' | 'c' | 'r'; fk: number | string; outcome: string; v: string }>(
+    `${r.sql.replace('WITH r AS (', 'WITH r AS MATERIALIZED (')}, ${ctes} SELECT kind, fk, outcome, v FROM (${ranked}) z ` +
+      `WHERE rn <= CASE WHEN kind = 'r' THEN 1000 ELSE ${LIST_LIMIT} END`,
+    r.params,
+  );
+  const lists = { u: new Map<string, string[]>(), c: new Map<string, string[]>(), r: new Map<string, string[]>() };
+  for (const row of listRows) {
+    const m = lists[row.kind];
+    const k = `${row.fk}|${row.outcome}`;
+    const a = m.get(k);
+    if (a) a.push(row.v);
+    else m.set(k, [row.v]);
+  }
+  for (const m of Object.values(lists)) for (const a of m.values()) a.sort(byText);
+  const users = lists.u;
+  const computers = lists.c;
+  const rules = lists.r;
   return agg
     .map((a): FileEvidence => {
       const k = `${a.fk}|${a.outcome}`;

@@ -100,6 +100,11 @@ describe('lockstep events read | dump', () => {
     const events = r.stdout.trim().split('\n');
     expect(events.length).toBeGreaterThanOrEqual(5);
     expect(events.find((e) => e.includes('<EventID>8025</EventID>'))).toContain("<Provider Name='Microsoft-Windows-HelloForBusiness'");
+    // the worker-pool path (in-thread here: tests run from sources) gives the same records in the same order
+    const pooled = await runCli(['events', 'dump', '--workers', '1', corpusPath(eventExports.helloForBusinessEvtx)]);
+    expect(pooled.stdout).toBe(r.stdout);
+    const readPooled = await runCli(['events', 'read', '--json', '--workers', '1', corpusPath(eventExports.clearedLogEvtx)]);
+    expect(readPooled.stderr).toContain('"records":91,"applocker":0,"skipped":91');
     const legacy = await runCli(['events', 'dump', corpusPath(eventExports.legacyEvt)]);
     expect(legacy.code).toBe(1);
     expect(legacy.stderr).toContain('events.format.evt-legacy');

@@ -14,4 +14,8 @@ export const commandModules: Array<() => Promise<CommandModule>> = [
   () => import('./rules.js'),
   () => import('./ingest.js'),
   () => import('./store.js'),
+  () => import('./init.js'),
+  () => import('./simulate.js'),
+  () => import('./report.js'),
+  () => import('./demo.js'),
 ];

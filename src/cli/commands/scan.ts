@@ -102,6 +102,12 @@ function* walk(root: string, o: ScanOptions, skipped: Record<string, number>, do
         continue;
       }
       if (!o.allFiles && !SCAN_EXTENSIONS.has(extensionOf(d.name))) continue;
+      const windowsPath = osRoot ? windowsPathUnder(p, osRoot) : undefined;
+      if (d.isFile() && done.size === 0) {
+        // Fresh scan: the worker's fstat gives size and mtime; no second stat here.
+        yield { path: p, ...(windowsPath !== undefined ? { windowsPath } : {}) };
+        continue;
+      }
       let st;
       try {
         st = d.isSymbolicLink() ? statSync(p) : lstatSync(p);
@@ -122,7 +128,6 @@ function* walk(root: string, o: ScanOptions, skipped: Record<string, number>, do
         counters.already++;
         continue;
       }
-      const windowsPath = osRoot ? windowsPathUnder(p, osRoot) : undefined;
       yield { path: p, ...(windowsPath !== undefined ? { windowsPath } : {}) };
     }
   }
@@ -157,12 +162,20 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
     bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'scan [{bar}] {value}/{total} files | {eta_formatted} left', hideCursor: true }, cliProgress.Presets.shades_classic);
     bar.start(tasks.length, 0);
   }
+  // Lines are written in chunks (one write per batch): a kill loses at most the unwritten chunk, which
+  // the next run simply scans again.
+  let pendingLines = '';
+  const flush = (): void => {
+    if (pendingLines) writeSync(fd, pendingLines);
+    pendingLines = '';
+  };
   const record = (r: ScanOutcome): void => {
     completed++;
     if (r.kind === 'skip') skipped[r.reason] = (skipped[r.reason] ?? 0) + 1;
     else {
       const e: InventoryEntry = r.entry;
-      writeSync(fd, formatInventoryLine(e));
+      pendingLines += formatInventoryLine(e);
+      if (pendingLines.length > 256 * 1024) flush();
       summary.files++;
       summary.bytes += e.size;
       const c = e.collection ?? 'none';
@@ -181,9 +194,13 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
   const script = o.workers > 0 ? workerScript() : undefined;
   try {
     if (!script) {
-      for (const t of tasks) record(await scanOne(t, settings));
+      for (let i = 0; i < tasks.length; i++) {
+        record(await scanOne(tasks[i]!, settings));
+        if (i % BATCH === BATCH - 1) flush();
+      }
     } else {
-      const n = Math.max(1, Math.min(o.workers, Math.ceil(tasks.length / BATCH)));
+      // One worker per 1,000 files at most: a worker costs a module load and its own JIT warm-up.
+      const n = Math.max(1, Math.min(o.workers, Math.ceil(tasks.length / 1000)));
       summary.workers = n;
       let next = 0;
       await Promise.all(
@@ -202,6 +219,7 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
           w.on('message', (rs: ScanOutcome[]) => {
             inFlight--;
             for (const r of rs) record(r);
+            flush();
             send();
           });
           w.on('error', rejectWorker);
@@ -210,6 +228,7 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
       );
     }
   } finally {
+    flush();
     bar?.stop();
     closeSync(fd);
   }

@@ -6,6 +6,7 @@
  */
 import type { Diagnostic } from '../../diag/index.js';
 import type { FileHashCondition, FileHashType, FilePublisherCondition, RuleCondition } from '../../policy/model.js';
+import { HASH_TYPES } from '../decision.js';
 import type { Environment } from '../environment.js';
 import { compareBinaryVersions, normalizeHashText, parseBinaryVersion } from '../file-facts.js';
 import { compileGlob } from './glob.js';
@@ -93,9 +94,9 @@ export function compileConditionTest(c: RuleCondition, env: Environment, where: 
       return (f) => f.publisher !== undefined && t(f.publisher);
     }
     case 'FileHashCondition': {
-      const sets = [...compileHashSets(c)];
-      return (f) => sets.some(([type, set]) => {
-        const mine = f.hashes[type];
+      const sets = [...compileHashSets(c)].map(([type, set]) => [HASH_TYPES.indexOf(type), set] as const);
+      return (f) => sets.some(([t, set]) => {
+        const mine = f.hashList[t];
         return mine !== undefined && set.has(mine);
       });
     }

@@ -3,25 +3,26 @@
  * the normalised digest, one Map per hash type, so a file's hashes find their rules in O(1). A rule
  * listing several hashes appears under each of them.
  */
-import type { FileHashType, Rule } from '../../policy/model.js';
+import type { Rule } from '../../policy/model.js';
+import { HASH_TYPES } from '../decision.js';
 import { compileHashSets } from './conditions.js';
 import type { CompiledRule } from './compiled-rule.js';
 import type { PreparedFile } from './prepared-file.js';
 
 export interface HashIndex {
-  readonly byType: ReadonlyMap<FileHashType, ReadonlyMap<string, readonly CompiledRule[]>>;
+  /** One Map per hash type, in HASH_TYPES order (SHA256, SHA256Flat, SHA1), like PreparedFile.hashList. */
+  readonly byType: readonly [ReadonlyMap<string, readonly CompiledRule[]>, ReadonlyMap<string, readonly CompiledRule[]>, ReadonlyMap<string, readonly CompiledRule[]>];
   readonly size: number;
 }
 
 /** Indexes the hash rules of one collection. `compiled[i]` is `rules[i]` compiled. */
 export function buildHashIndex(rules: readonly Rule[], compiled: readonly CompiledRule[]): HashIndex {
-  const byType = new Map<FileHashType, Map<string, CompiledRule[]>>();
+  const byType: [Map<string, CompiledRule[]>, Map<string, CompiledRule[]>, Map<string, CompiledRule[]>] = [new Map(), new Map(), new Map()];
   let size = 0;
   rules.forEach((rule, i) => {
     if (rule.kind !== 'FileHashRule') return;
     for (const [type, digests] of compileHashSets(rule.condition)) {
-      let m = byType.get(type);
-      if (!m) byType.set(type, (m = new Map()));
+      const m = byType[HASH_TYPES.indexOf(type)]!;
       for (const d of digests) {
         let list = m.get(d);
         if (!list) m.set(d, (list = []));
@@ -36,10 +37,10 @@ export function buildHashIndex(rules: readonly Rule[], compiled: readonly Compil
 /** Pushes the hash rules whose condition matches the file. */
 export function probeHashIndex(index: HashIndex, f: PreparedFile, out: CompiledRule[]): void {
   if (index.size === 0) return;
-  for (const [type, m] of index.byType) {
-    const mine = f.hashes[type];
+  for (let t = 0; t < 3; t++) {
+    const mine = f.hashList[t];
     if (mine === undefined) continue;
-    const list = m.get(mine);
+    const list = index.byType[t]!.get(mine);
     if (list) for (let i = 0; i < list.length; i++) out.push(list[i]!);
   }
 }

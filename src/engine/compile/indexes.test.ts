@@ -62,11 +62,12 @@ describe('compile stages', () => {
     expect(out).toEqual([]);
   });
 
-  it('path-matchers sorts patterns into exact, directory and generic indexes', () => {
+  it('path-matchers sorts patterns into exact, directory and segment indexes', () => {
     const m = buildPathMatchers(rules, compiled, DEFAULT_ENVIRONMENT);
     expect([...m.exact.keys()]).toEqual(['C:\\X\\A.EXE']);
     expect([...m.byDir.keys()]).toEqual(['C:\\PROGRAM FILES\\APP\\', 'C:\\PROGRAM FILES (X86)\\APP\\']);
-    expect(m.generic.length).toBe(1);
+    expect([...m.bySegment.keys()]).toEqual(['TEMP']);
+    expect(m.generic.length).toBe(0);
     expect(m.everything.length).toBe(1);
     const probe = (path: string): string[] => {
       const out: CompiledRule[] = [];

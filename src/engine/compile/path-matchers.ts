@@ -1,11 +1,15 @@
 /**
  * Compile stage `path-matchers` (applocker.md §4.2): the expanded path patterns of one collection in
- * three indexes over the upper-case Win32 (and UNC) path:
- *   exact  — patterns without `*`, keyed by the whole path;
- *   byDir  — patterns with a literal head, keyed by the head up to its last `\` (a directory prefix of
- *            every path the pattern can match, so probing the file's own directory prefixes finds it);
- *   generic — patterns that may match any candidate form (leading `*`, unknown `%NAME%`), tested
- *            one by one; `*` alone ("any path", §4.2) is kept as a flag-free list that always matches.
+ * indexes over the upper-case Win32 (and UNC) path, so a decision tests only patterns that can match:
+ *   exact    — patterns without `*`, keyed by the whole path;
+ *   byDir    — `HEAD*` patterns and other globs, keyed by HEAD up to its last `\` (a directory prefix of
+ *              every path the pattern can match; the file's own directory prefixes are probed);
+ *   bySegment — globs and leading-`*` patterns keyed by a literal segment they contain between two
+ *              `\` (`…\*\APPDATA\LOCAL\APP1\*` → `APP1`): any matching path has that interior segment.
+ *              Among a pattern's possible keys the one fewest patterns share is chosen;
+ *   rootless / generic — patterns with no usable key, tested for every file (kept rare);
+ *   everything — `*` alone ("any path", §4.2).
+ * Every index is only a filter: each hit is confirmed with the pattern's own glob test.
  */
 import type { Rule } from '../../policy/model.js';
 import type { Environment } from '../environment.js';
@@ -17,24 +21,40 @@ import type { PreparedFile } from './prepared-file.js';
 export interface PathEntry {
   readonly rule: CompiledRule;
   readonly test: GlobTest;
-  readonly guard?: string;
+  readonly guard: string | undefined;
   readonly alsoUnc: boolean;
+  /** Tested against every candidate form (leading `*` or unknown `%NAME%`). */
+  readonly generic: boolean;
 }
 
 export interface PathMatchers {
   readonly exact: ReadonlyMap<string, readonly PathEntry[]>;
   readonly byDir: ReadonlyMap<string, readonly PathEntry[]>;
-  /** Literal head without any `\` (e.g. `C:*`): probed for every path. */
+  readonly bySegment: ReadonlyMap<string, readonly PathEntry[]>;
+  /** Concrete globs without a `\` in their head or any interior segment (e.g. `C:*.EXE`). */
   readonly rootless: readonly PathEntry[];
+  /** Generic patterns without an interior segment (e.g. `*.*`). */
   readonly generic: readonly PathEntry[];
-  /** Rules whose pattern is `*`: match every file. */
   readonly everything: readonly CompiledRule[];
   readonly size: number;
 }
 
+/** Interior segments a pattern's literal pieces pin down: tokens with `\` on both sides and no `*`. */
+function boundedSegments(pattern: string): string[] {
+  const out: string[] = [];
+  for (const piece of pattern.split('*')) {
+    const toks = piece.split('\\');
+    for (let i = 1; i < toks.length - 1; i++) if (toks[i] !== '') out.push(toks[i]!);
+  }
+  return out;
+}
+
+type Key = { readonly kind: 'dir' | 'seg'; readonly value: string };
+
 export function buildPathMatchers(rules: readonly Rule[], compiled: readonly CompiledRule[], env: Environment): PathMatchers {
   const exact = new Map<string, PathEntry[]>();
   const byDir = new Map<string, PathEntry[]>();
+  const bySegment = new Map<string, PathEntry[]>();
   const rootless: PathEntry[] = [];
   const generic: PathEntry[] = [];
   const everything: CompiledRule[] = [];
@@ -43,52 +63,86 @@ export function buildPathMatchers(rules: readonly Rule[], compiled: readonly Com
     if (!list) m.set(k, (list = []));
     list.push(e);
   };
+  // Pass 1: every pattern with the keys it could be filed under.
+  const pending: Array<{ entry: PathEntry; keys: Key[] }> = [];
+  const freq = new Map<string, number>();
   let size = 0;
   rules.forEach((rule, i) => {
     if (rule.kind !== 'FilePathRule') return;
     const cr = compiled[i]!;
     for (const x of expandPathPattern(rule.condition.path, env)) {
       size++;
-      if (x.kind === 'generic') {
-        if (/^\*+$/.test(x.pattern)) everything.push(cr);
-        else generic.push({ rule: cr, test: compileGlob(x.pattern), alsoUnc: true });
+      if (x.kind === 'generic' && /^\*+$/.test(x.pattern)) {
+        everything.push(cr);
         continue;
       }
-      const e: PathEntry = { rule: cr, test: compileGlob(x.pattern), alsoUnc: x.alsoUnc, ...(x.guard !== undefined ? { guard: x.guard } : {}) };
+      const entry: PathEntry = x.kind === 'generic'
+        ? { rule: cr, test: compileGlob(x.pattern), guard: undefined, alsoUnc: true, generic: true }
+        : { rule: cr, test: compileGlob(x.pattern), guard: x.guard, alsoUnc: x.alsoUnc, generic: false };
       const star = x.pattern.indexOf('*');
-      if (star < 0) {
-        add(exact, x.pattern, e);
+      if (x.kind === 'concrete' && star < 0) {
+        add(exact, x.pattern, entry);
         continue;
       }
-      const head = x.pattern.slice(0, star);
-      const slash = head.lastIndexOf('\\');
-      if (slash < 0) rootless.push(e);
-      else add(byDir, head.slice(0, slash + 1), e);
+      const keys: Key[] = boundedSegments(x.pattern).map((value) => ({ kind: 'seg', value }));
+      if (x.kind === 'concrete') {
+        const head = x.pattern.slice(0, star);
+        const slash = head.lastIndexOf('\\');
+        if (slash >= 0) keys.unshift({ kind: 'dir', value: head.slice(0, slash + 1) });
+      }
+      for (const k of keys) freq.set(k.kind + k.value, (freq.get(k.kind + k.value) ?? 0) + 1);
+      pending.push({ entry, keys });
     }
   });
-  return { exact, byDir, rootless, generic, everything, size };
+  // Pass 2: file each pattern under its least shared key (ties: the first, i.e. the directory head).
+  for (const { entry, keys } of pending) {
+    let best: Key | undefined;
+    let bestN = Infinity;
+    for (const k of keys) {
+      const n = freq.get(k.kind + k.value)!;
+      if (n < bestN) {
+        best = k;
+        bestN = n;
+      }
+    }
+    if (!best) (entry.generic ? generic : rootless).push(entry);
+    else add(best.kind === 'dir' ? byDir : bySegment, best.value, entry);
+  }
+  return { exact, byDir, bySegment, rootless, generic, everything, size };
 }
 
-function hit(e: PathEntry, s: string): boolean {
-  return (e.guard === undefined || s.startsWith(e.guard)) && e.test(s);
+/** Whether a concrete entry matches the Win32 path or (when allowed) the UNC form. */
+function concreteHit(e: PathEntry, f: PreparedFile): boolean {
+  if ((e.guard === undefined || f.path.startsWith(e.guard)) && e.test(f.path)) return true;
+  return e.alsoUnc && f.unc !== undefined && e.test(f.unc);
 }
 
-function probeOne(m: PathMatchers, s: string, dirs: readonly string[], unc: boolean, out: CompiledRule[]): void {
+function entryHit(e: PathEntry, f: PreparedFile): boolean {
+  return e.generic ? f.forms.some(e.test) : concreteHit(e, f);
+}
+
+function probeString(m: PathMatchers, s: string, dirs: readonly string[], unc: boolean, out: CompiledRule[]): void {
   const ex = m.exact.get(s);
-  if (ex) for (const e of ex) if ((!unc || e.alsoUnc) && hit(e, s)) out.push(e.rule);
+  if (ex) for (const e of ex) if ((!unc || e.alsoUnc) && (e.guard === undefined || unc || s.startsWith(e.guard)) && e.test(s)) out.push(e.rule);
   for (let i = 0; i < dirs.length; i++) {
     const list = m.byDir.get(dirs[i]!);
-    if (list) for (const e of list) if ((!unc || e.alsoUnc) && hit(e, s)) out.push(e.rule);
+    if (list) for (const e of list) if ((!unc || e.alsoUnc) && (e.guard === undefined || unc || s.startsWith(e.guard)) && e.test(s)) out.push(e.rule);
   }
-  for (const e of m.rootless) if ((!unc || e.alsoUnc) && hit(e, s)) out.push(e.rule);
 }
 
-/** Pushes the path rules whose condition matches the file; returns how many generic patterns were scanned. */
+/** Pushes the path rules whose condition matches the file; returns how many patterns were tested without an index. */
 export function probePathMatchers(m: PathMatchers, f: PreparedFile, out: CompiledRule[]): number {
   if (m.size === 0) return 0;
   for (const r of m.everything) out.push(r);
-  probeOne(m, f.path, f.dirs, false, out);
-  if (f.unc !== undefined) probeOne(m, f.unc, f.uncDirs, true, out);
+  probeString(m, f.path, f.dirs, false, out);
+  if (f.unc !== undefined) probeString(m, f.unc, f.uncDirs, true, out);
+  if (m.bySegment.size > 0) {
+    for (let i = 0; i < f.segments.length; i++) {
+      const list = m.bySegment.get(f.segments[i]!);
+      if (list) for (const e of list) if (entryHit(e, f)) out.push(e.rule);
+    }
+  }
+  for (const e of m.rootless) if (concreteHit(e, f)) out.push(e.rule);
   for (const e of m.generic) if (f.forms.some(e.test)) out.push(e.rule);
-  return m.generic.length;
+  return m.rootless.length + m.generic.length;
 }

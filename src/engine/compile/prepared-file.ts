@@ -15,20 +15,24 @@ export interface PreparedPublisher {
   readonly publisherName: string;
   readonly productName: string;
   readonly binaryName: string;
-  readonly version?: readonly [number, number];
+  readonly version: readonly [number, number] | undefined;
 }
 
+/**
+ * INVARIANT: every field is always present (undefined when absent), so all prepared files share one
+ * hidden class and the engine's property reads stay monomorphic.
+ */
 export interface PreparedFile {
   readonly kind: 'PreparedFile';
   readonly file: FileInformation;
   /** The environment the forms were computed for (decide re-prepares under another). */
   readonly env: Environment;
-  readonly collection?: RuleCollectionType;
+  readonly collection: RuleCollectionType | undefined;
   readonly activity: PackagedAppActivity;
   readonly path: string;
   /** Every prefix of `path` ending in `\`, shortest first. */
   readonly dirs: readonly string[];
-  readonly unc?: string;
+  readonly unc: string | undefined;
   readonly uncDirs: readonly string[];
   /**
    * Interior path segments (between two `\`) of the Win32 and UNC forms: keys of the path matchers'
@@ -37,8 +41,9 @@ export interface PreparedFile {
   readonly segments: readonly string[];
   /** All candidate forms (§4.2), for generic patterns. */
   readonly forms: readonly string[];
-  readonly publisher?: PreparedPublisher;
-  readonly hashes: Partial<Record<FileHashType, string>>;
+  readonly publisher: PreparedPublisher | undefined;
+  /** Normalised digests by hash type, in HASH_TYPES order (SHA256, SHA256Flat, SHA1); undefined when absent. */
+  readonly hashList: readonly [string | undefined, string | undefined, string | undefined];
 }
 
 /** The tokens of `p` split at `\`, without the first and the last (those are not bounded by `\` on both sides). */
@@ -62,30 +67,25 @@ export function prepareFile(file: FileInformation, env: Environment): PreparedFi
   for (const [variable, roots] of variableRoots(env)) {
     for (const root of roots) if (path.startsWith(root + '\\')) forms.push(variable + path.slice(root.length));
   }
-  const hashes: Partial<Record<FileHashType, string>> = {};
-  for (const [t, v] of Object.entries(file.hashes) as Array<[FileHashType, string | undefined]>) {
-    if (v === undefined) continue;
-    const h = normalizeHashText(v);
-    if (h !== '') hashes[t] = h;
-  }
+  const hash = (t: FileHashType): string | undefined => {
+    const v = file.hashes[t];
+    const h = v === undefined ? '' : normalizeHashText(v);
+    return h === '' ? undefined : h;
+  };
   const pub = file.publisher;
-  const collection = collectionOf(file);
-  const version = pub ? parseBinaryVersion(pub.binaryVersion) : undefined;
   return {
     kind: 'PreparedFile', file, env,
-    ...(collection ? { collection } : {}),
+    collection: collectionOf(file),
     activity: packagedAppActivity(file),
     path, dirs: dirPrefixes(path),
-    ...(unc !== undefined ? { unc } : {}),
+    unc,
     uncDirs: unc !== undefined ? dirPrefixes(unc) : [],
     segments: unc !== undefined ? [...new Set([...interiorSegments(path), ...interiorSegments(unc)])] : interiorSegments(path),
     forms,
-    ...(pub ? {
-      publisher: {
-        publisherName: pub.publisherName.toUpperCase(), productName: pub.productName.toUpperCase(),
-        binaryName: pub.binaryName.toUpperCase(), ...(version ? { version } : {}),
-      },
-    } : {}),
-    hashes,
+    publisher: pub ? {
+      publisherName: pub.publisherName.toUpperCase(), productName: pub.productName.toUpperCase(),
+      binaryName: pub.binaryName.toUpperCase(), version: parseBinaryVersion(pub.binaryVersion),
+    } : undefined,
+    hashList: [hash('SHA256'), hash('SHA256Flat'), hash('SHA1')],
   };
 }

@@ -115,6 +115,17 @@ describe('EVTX fuzz: never a throw, typed diagnostics, bounded time', () => {
     expect(rs[0]).toMatchObject({ ok: false, diagnostic: { code: 'events.evtx.binxml.depth' } });
   });
 
+  it('array fan-out past the per-record element budget is a typed error, not millions of nodes', () => {
+    // 8 <Data> elements each repeated per item of a 20,000-item string array: 160,000 elements.
+    const items = new Array<string>(20_000).fill('');
+    const rec = { ...sampleRecords(1)[0]!, data: items };
+    const b = buildEvtx([buildChunk([rec, { ...rec, id: 2, data: ['a', 'b'] }], 8)]);
+    const rs = exercise(b);
+    expect(rs[0]).toMatchObject({ ok: false, recordId: 1, diagnostic: { code: 'events.evtx.binxml.too-many' } });
+    expect(rs[1]).toMatchObject({ ok: true, recordId: 2 });
+    if (rs[1]!.ok) expect(rs[1]!.event.children[1]!.children.filter((c) => c.name === 'Data')).toHaveLength(16);
+  });
+
   it('a template definition that instantiates itself is a typed error', () => {
     const b = synthetic.slice();
     const rec = 4096 + 512;

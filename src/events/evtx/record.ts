@@ -8,7 +8,7 @@ import { ByteCursor, TruncatedError } from '../../bytes/index.js';
 import type { Diagnostic } from '../../diag/index.js';
 import type { EventElement } from '../raw-event.js';
 import { BinXmlError, EvtxCode, evtxDiagnostic } from './errors.js';
-import type { ChunkContext } from './binxml/ir.js';
+import { RECORD_CHAR_BUDGET, RECORD_ELEMENT_BUDGET, type ChunkContext } from './binxml/ir.js';
 import { parseFragment } from './binxml/tokens.js';
 import { fileTimeText } from './binxml/values.js';
 import { instantiate } from './to-element.js';
@@ -81,6 +81,7 @@ export function parseRecord(ctx: ChunkContext, off: number, size: number, recove
   const timeCreated = fileTimeText(u32(b, off + 16), u32(b, off + 20));
   const end = off + size - 4;
   ctx.warnings = [];
+  ctx.budget = { elements: RECORD_ELEMENT_BUDGET, chars: RECORD_CHAR_BUDGET };
   try {
     const cur = new ByteCursor(b, off + 24, end, ctx.file);
     const nodes = parseFragment(ctx, cur, end, false, 0);
@@ -102,7 +103,7 @@ export function parseRecord(ctx: ChunkContext, off: number, size: number, recove
       ...(diagnostics.length > 0 ? { diagnostics } : {}),
     };
   } catch (e) {
-    if (e instanceof BinXmlError) return recordError(ctx, off, recordId, e.code, e.message, e.field, e.offset);
+    if (e instanceof BinXmlError) return recordError(ctx, off, recordId, e.code, e.message, e.field, e.offset > 0 ? e.offset : off + 24);
     if (e instanceof TruncatedError) {
       return recordError(ctx, off, recordId, 'bytes.truncated', `record ${recordId}: binxml ends while reading \`${e.field}\``, e.field, e.offset);
     }

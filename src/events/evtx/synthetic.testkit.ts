@@ -69,7 +69,7 @@ const NS = 'http://schemas.microsoft.com/win/2004/08/events/event';
  * <EventRecordID>%3</EventRecordID><Computer>host</Computer></System>
  * <EventData><Data Name='A'>%4</Data><Binary>%5?</Binary></EventData></Event>
  */
-function templateBody(w: ChunkWriter): void {
+function templateBody(w: ChunkWriter, dataCopies: number): void {
   w.u8(0x0f, 0x01, 0x01, 0x00);
   w.open('Event', true, true).attr('xmlns', false).text(NS).u8(0x02);
   w.open('System', false, true).u8(0x02);
@@ -80,7 +80,7 @@ function templateBody(w: ChunkWriter): void {
   w.open('Computer', false, true).u8(0x02).text('host').u8(0x04);
   w.u8(0x04); // </System>
   w.open('EventData', false, true).u8(0x02);
-  w.open('Data', true, true).attr('Name', false).text('A').u8(0x02).subst(4, 0x01, false).u8(0x04);
+  for (let i = 0; i < dataCopies; i++) w.open('Data', true, true).attr('Name', false).text('A').u8(0x02).subst(4, 0x01, false).u8(0x04);
   w.open('Binary', false, true).u8(0x02).subst(5, 0x0e, true).u8(0x04);
   w.u8(0x04); // </EventData>
   w.u8(0x04); // </Event>
@@ -119,8 +119,11 @@ function values(r: SyntheticRecord): SyntheticValue[] {
   ];
 }
 
-/** One chunk (65536 bytes) holding `records`; the first defines the template inline, the rest reuse it. */
-export function buildChunk(records: readonly SyntheticRecord[]): Uint8Array {
+/**
+ * One chunk (65536 bytes) holding `records`; the first defines the template inline, the rest reuse it.
+ * `dataCopies` repeats the `<Data Name='A'>%4</Data>` element in the template (fan-out tests).
+ */
+export function buildChunk(records: readonly SyntheticRecord[], dataCopies = 1): Uint8Array {
   const chunk = new Uint8Array(65536);
   let off = 512;
   let templateOffset = -1;
@@ -131,7 +134,7 @@ export function buildChunk(records: readonly SyntheticRecord[]): Uint8Array {
       templateOffset = w.pos + 4;
       w.u32(templateOffset).u32(0).raw([0x78, 0x56, 0x34, 0x12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
       const body = new ChunkWriter(w.pos + 4);
-      templateBody(body);
+      templateBody(body, dataCopies);
       w.u32(body.out.length).raw(body.out);
     } else w.u32(templateOffset);
     const vs = values(r);

@@ -8,7 +8,7 @@
 import { ByteCursor } from '../../bytes/index.js';
 import type { EventElement } from '../raw-event.js';
 import { BinXmlError, EvtxCode, evtxDiagnostic } from './errors.js';
-import { IR_ELEMENT, IR_SUBST, IR_TEMPLATE, IR_TEXT, type ChunkContext, type IrElement, type IrNode, type IrSubst, type ValueRef } from './binxml/ir.js';
+import { IR_ELEMENT, IR_SUBST, IR_TEMPLATE, IR_TEXT, RECORD_CHAR_BUDGET, RECORD_ELEMENT_BUDGET, type ChunkContext, type IrElement, type IrNode, type IrSubst, type ValueRef } from './binxml/ir.js';
 import { parseFragment } from './binxml/tokens.js';
 import { decodeValue, typeName, ValueType, type DecodedValue } from './binxml/values.js';
 
@@ -30,6 +30,7 @@ export function instantiate(ctx: ChunkContext, nodes: readonly IrNode[], values:
         buildElement(ctx, n, values, depth, out);
         break;
       case IR_TEMPLATE:
+        spend(ctx, 1, n.def.offset);
         instantiate(ctx, n.def.root, n.values, depth + 1, out);
         break;
       case IR_SUBST:
@@ -48,7 +49,16 @@ function spliceSubstitution(ctx: ChunkContext, s: IrSubst, values: readonly Valu
   nestedBinXml(ctx, v, depth, out);
 }
 
+/** Charges `n` elements to the record's output budget (ir.ts RECORD_ELEMENT_BUDGET). */
+function spend(ctx: ChunkContext, n: number, at: number): void {
+  ctx.budget.elements -= n;
+  if (ctx.budget.elements < 0) {
+    throw new BinXmlError(EvtxCode.tooMany, `record expands to more than ${RECORD_ELEMENT_BUDGET} elements`, at);
+  }
+}
+
 function nestedBinXml(ctx: ChunkContext, v: ValueRef, depth: number, out: EventElement[]): void {
+  spend(ctx, 1, v.offset);
   if (depth + 1 > ctx.limits.maxDepth) {
     throw new BinXmlError(EvtxCode.depth, `binxml nesting deeper than ${ctx.limits.maxDepth} fragments`, v.offset);
   }
@@ -124,6 +134,7 @@ function buildElement(ctx: ChunkContext, el: IrElement, values: readonly ValueRe
 }
 
 function buildOne(ctx: ChunkContext, el: IrElement, values: readonly ValueRef[], depth: number, arrayIndex: number): EventElement {
+  spend(ctx, 1, 0);
   const attributes: Array<readonly [string, string]> = [];
   for (const a of el.attrs) {
     let s = '';
@@ -142,6 +153,7 @@ function buildOne(ctx: ChunkContext, el: IrElement, values: readonly ValueRef[],
         buildElement(ctx, c, values, depth, children);
         break;
       case IR_TEMPLATE:
+        spend(ctx, 1, c.def.offset);
         instantiate(ctx, c.def.root, c.values, depth + 1, children);
         break;
       case IR_SUBST: {
@@ -153,6 +165,10 @@ function buildOne(ctx: ChunkContext, el: IrElement, values: readonly ValueRef[],
       }
     }
   }
+  let chars = text.length;
+  for (const a of attributes) chars += a[1].length;
+  ctx.budget.chars -= chars;
+  if (ctx.budget.chars < 0) throw new BinXmlError(EvtxCode.tooMany, `record expands to more than ${RECORD_CHAR_BUDGET} characters of text`, 0);
   const e: MutableElement = { name: el.name, attributes, children, text };
   if (el.selfClosing) e.selfClosing = true;
   return e;

@@ -58,8 +58,9 @@ export function localName(name: string): string {
   return i < 0 ? name : name.slice(i + 1);
 }
 
+/** Nodes are built in EventElement's own shape, so finishing an event costs no copy. */
 function freeze(n: Node): EventElement {
-  return { name: n.name, attributes: n.attributes, children: n.children.map(freeze), text: n.text, ...(n.selfClosing ? { selfClosing: true } : {}) };
+  return n;
 }
 
 function lineCol(text: string, index: number): { line: number; column: number } {
@@ -140,8 +141,11 @@ export function* parseEventElements(text: string, file: string, opts: ParseEvent
     tagCol = Math.max(1, parser.column - t.name.length);
   });
   parser.on('opentag', (t) => {
-    const attrs = Object.entries(t.attributes as Record<string, string>).map(([k, v]) => [k, v] as const);
-    const node: Node = { name: t.name, attributes: attrs, children: [], text: '', ...(t.isSelfClosing ? { selfClosing: true } : {}) };
+    const attrs: Array<readonly [string, string]> = [];
+    const a = t.attributes as Record<string, string>;
+    for (const k in a) attrs.push([k, a[k]!]);
+    const node: Node = { name: t.name, attributes: attrs, children: [], text: '' };
+    if (t.isSelfClosing) node.selfClosing = true;
     if (!ev) {
       if (localName(t.name) !== 'Event') return; // wrapper such as <Events>: not built
       sawEvent = true;

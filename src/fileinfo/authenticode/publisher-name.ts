@@ -76,7 +76,7 @@ function decodeDirectoryString(v: asn1js.AsnType): string {
 
 /** Parses DER `Name` (SEQUENCE OF SET OF AttributeTypeAndValue). Returns undefined on malformed input. */
 export function parseName(der: ArrayBuffer | Uint8Array): DistinguishedName | undefined {
-  const asn = asn1js.fromBER(der instanceof Uint8Array ? new Uint8Array(der).buffer : der);
+  const asn = asn1js.fromBER(der instanceof Uint8Array ? new Uint8Array(der) : new Uint8Array(der.slice(0)), { copyInput: false });
   if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return undefined;
   const out: NameAttribute[][] = [];
   for (const rdn of asn.result.valueBlock.value) {

@@ -8,6 +8,7 @@ import { clip, type PolicyCheck, type ValidationContext } from './context.js';
 import { conditionSites } from './walk.js';
 
 const HEX_DIGITS: Readonly<Record<FileHashType, number>> = { SHA256: 64, SHA256Flat: 64, SHA1: 40 };
+const DATA_RE: Readonly<Record<number, RegExp>> = { 64: /^0x[0-9A-Fa-f]{64}$/, 40: /^0x[0-9A-Fa-f]{40}$/ };
 
 export const hashesCheck: PolicyCheck = {
   name: 'hashes',
@@ -20,7 +21,7 @@ export const hashesCheck: PolicyCheck = {
         const digits = HEX_DIGITS[h.type as FileHashType] as number | undefined;
         if (digits === undefined) {
           ctx.report('policy.validate.invalid-hash-type', 'error', `unknown hash type \`${clip(h.type)}\``, h, 'Type', enumHelp(h.type, Object.keys(HEX_DIGITS)));
-        } else if (!new RegExp(`^0x[0-9A-Fa-f]{${digits}}$`).test(h.data)) {
+        } else if (!DATA_RE[digits]!.test(h.data)) {
           const hex = h.data.replace(/^0x/i, '');
           const why = !h.data.startsWith('0x') ? 'it must start with `0x`'
             : !/^[0-9A-Fa-f]*$/.test(hex) ? 'it has characters that are not hex digits'

@@ -20,7 +20,6 @@ export const POLICY_XML_CODES = {
   'policy.xml.wrong-root': 'the root is neither <AppLockerPolicy> nor <RuleCollection>',
   'policy.xml.namespace': 'an xmlns declaration: AppLocker policy XML has no namespace',
   'policy.xml.missing-attribute': 'a required attribute is absent',
-  'policy.xml.duplicate-attribute': 'the same attribute is written twice on one element',
   'policy.xml.missing-element': 'a required child element is absent (e.g. Conditions)',
   'policy.xml.duplicate-element': 'a child element that may appear once appears again',
   'policy.xml.misplaced-element': 'a known element is out of the schema order (e.g. RuleCollectionExtensions not last)',

@@ -88,6 +88,24 @@ describe('caps', () => {
   });
 });
 
+describe('floods', () => {
+  it('a 200,000-character element name is clipped in the message and the path', () => {
+    const name = 'X'.repeat(200_000);
+    const r = parsePolicy(`<AppLockerPolicy Version="1"><${name}/></AppLockerPolicy>`);
+    expect(r.ok).toBe(true);
+    expect(r.diagnostics).toHaveLength(1);
+    expect(r.diagnostics[0]!.code).toBe('policy.xml.unknown-element');
+    expect(JSON.stringify(r.diagnostics[0]).length).toBeLessThan(1000);
+  });
+
+  it('20,000 unknown elements: diagnostics stop at the bag limit with a final note, fast', () => {
+    const [r, ms] = timed(() => parsePolicy(`<AppLockerPolicy Version="1">${'<Bogus/>'.repeat(20_000)}</AppLockerPolicy>`));
+    expect(r.diagnostics).toHaveLength(1001);
+    expect(r.diagnostics[1000]!.code).toBe('diag.limit-reached');
+    expect(ms).toBeLessThan(5000);
+  });
+});
+
 describe('broken files', () => {
   const full = encodePolicy(sample, { encoding: 'utf-16le', newline: 'crlf' });
 

@@ -15,6 +15,7 @@ import type {
   FilePublisherCondition, FilePublisherRule, Rule, RuleCollection, RuleCollectionExtensions, RuleCondition,
 } from '../model.js';
 import { validatePolicy } from '../validate/index.js';
+import { clip } from '../validate/context.js';
 import { didYouMean } from '../validate/suggest.js';
 import { DEFAULT_MAX_POLICY_BYTES, decodePolicyInput, type PolicyEncoding } from './encoding.js';
 import { elementToFragment } from './fragment.js';
@@ -89,12 +90,12 @@ class Builder {
     for (const a of el.attributes) {
       if (known.includes(a.name)) out[a.name] = a.value;
       else if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) {
-        this.diag('policy.xml.namespace', 'warning', `unexpected namespace declaration \`${a.name}="${a.value}"\``, this.loc(a, `${path}/@${a.name}`),
+        this.diag('policy.xml.namespace', 'warning', `unexpected namespace declaration \`${clip(a.name)}="${clip(a.value)}"\``, this.loc(a, `${path}/@${a.name}`),
           'AppLocker policy XML has no namespace (applocker.md §1.1); Windows may refuse namespaced elements');
       } else if (a.name.startsWith('PLACEHOLDER_') || a.value.includes('PLACEHOLDER_')) {
         this.placeholder(a.name.startsWith('PLACEHOLDER_') ? a.name : a.value, this.loc(a, `${path}/@${a.name}`));
       } else {
-        this.diag('policy.xml.unknown-attribute', 'error', `unknown attribute \`${a.name}\` on <${el.name}>`, this.loc(a, `${path}/@${a.name}`),
+        this.diag('policy.xml.unknown-attribute', 'error', `unknown attribute \`${clip(a.name)}\` on <${el.name}>`, this.loc(a, `${path}/@${a.name}`),
           didYouMean(a.name, known) ?? `<${el.name}> takes ${known.map((k) => `\`${k}\``).join(', ')}`);
       }
     }
@@ -125,9 +126,10 @@ class Builder {
 
   /** An element not allowed here: placeholder, misplaced known element, or unknown (with a suggestion). */
   unknown(child: XmlElement, parentPath: string, allowed: readonly string[], where: string): void {
-    const path = `${parentPath}/${child.name}`;
+    const path = `${parentPath}/${clip(child.name)}`;
     if (child.name.startsWith('PLACEHOLDER_')) { this.placeholder(child.name, this.loc(child, path)); return; }
-    this.diag('policy.xml.unknown-element', 'error', `unknown element <${child.name}> in ${where}`, this.loc(child, path),
+    // Names come from the file: clipped in messages (a hostile name may be 256 Ki characters).
+    this.diag('policy.xml.unknown-element', 'error', `unknown element <${clip(child.name)}> in ${where}`, this.loc(child, path),
       didYouMean(child.name, allowed) ?? `${where} may contain ${allowed.map((a) => `<${a}>`).join(', ')}`);
   }
 }
@@ -200,9 +202,9 @@ function parseCondition(b: Builder, el: XmlElement, path: string): RuleCondition
   }
 }
 
-function parseRule(b: Builder, el: XmlElement, collectionPath: string, collectionType: string): Rule | undefined {
+function parseRule(b: Builder, el: XmlElement, collectionPath: string): Rule | undefined {
   const rawId = el.attributes.find((a) => a.name === 'Id')?.value;
-  const path = `${collectionPath}/${el.name}${rawId !== undefined ? `[@Id="${q(rawId)}"]` : ''}`;
+  const path = `${collectionPath}/${el.name}${rawId !== undefined ? `[@Id="${q(clip(rawId, 64))}"]` : ''}`;
   const a = b.attrs(el, path, RULE_ATTRS);
   b.text(el, path);
   const wanted = CONDITION_OF[el.name]!;
@@ -262,7 +264,6 @@ function parseRule(b: Builder, el: XmlElement, collectionPath: string, collectio
   else rule = { kind: 'FileHashRule', ...base, condition: condition as FileHashCondition } satisfies FileHashRule;
   b.record(rule, el, path);
   if (a.Id !== undefined) b.locations.setRule(a.Id, rule);
-  void collectionType;
   return rule;
 }
 
@@ -322,7 +323,7 @@ function parseExtensions(b: Builder, el: XmlElement, path: string): RuleCollecti
 
 function parseCollection(b: Builder, el: XmlElement, parentPath: string): RuleCollection {
   const type = el.attributes.find((a) => a.name === 'Type')?.value;
-  const path = `${parentPath}/RuleCollection${type !== undefined ? `[@Type="${q(type)}"]` : ''}`;
+  const path = `${parentPath}/RuleCollection${type !== undefined ? `[@Type="${q(clip(type, 64))}"]` : ''}`;
   const a = b.attrs(el, path, ['Type'], ['EnforcementMode']);
   b.text(el, path);
   const rules: Rule[] = [];
@@ -333,7 +334,7 @@ function parseCollection(b: Builder, el: XmlElement, parentPath: string): RuleCo
         b.diag('policy.xml.misplaced-element', 'error', `<${ch.name}> after <RuleCollectionExtensions>`, b.loc(ch, `${path}/${ch.name}`),
           '<RuleCollectionExtensions> must be the last child of <RuleCollection> (applocker.md §1.1)');
       }
-      const r = parseRule(b, ch, path, a.Type ?? '');
+      const r = parseRule(b, ch, path);
       if (r) rules.push(r);
     } else if (ch.name === 'RuleCollectionExtensions') {
       if (extensions) { b.diag('policy.xml.duplicate-element', 'error', 'a second <RuleCollectionExtensions>', b.loc(ch, `${path}/${ch.name}`), 'keep one; the second is ignored'); continue; }
@@ -414,7 +415,7 @@ export function parsePolicy(input: Uint8Array | string, opts: ParseOptions = {})
     policy = { version: '1', ruleCollections: [c] };
     rootKind = 'RuleCollection';
   } else {
-    b.diag('policy.xml.wrong-root', 'error', `the root element is <${root.name}>, not <AppLockerPolicy>`, rootLoc,
+    b.diag('policy.xml.wrong-root', 'error', `the root element is <${clip(root.name)}>, not <AppLockerPolicy>`, rootLoc,
       didYouMean(root.name, ['AppLockerPolicy', 'RuleCollection']) ?? 'AppLocker policies start with <AppLockerPolicy> or (Intune CSP) <RuleCollection>');
     return fail(b.bag.sorted());
   }

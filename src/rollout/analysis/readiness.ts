@@ -13,7 +13,8 @@ import type { DailyCount, EvidenceQuery } from '../ports.js';
 import type { BusinessGroup, Gpo, Machine, ReadinessThresholds, Workspace } from '../workspace/model.js';
 import { effectivePolicyForGroup, type AppliedGpo } from './effective.js';
 import { evidenceComputerNames, groupMachines, shortComputerName } from './membership.js';
-import { evidenceDecider, type EvidenceDecider } from './replay.js';
+import { engineDecider } from './engine-decider.js';
+import type { EvidenceDecider } from './replay.js';
 import { suggestRules, type SuggestedRule } from './suggest.js';
 import { wouldBlockFiles, type WouldBlockFile } from './would-block.js';
 
@@ -85,7 +86,7 @@ export interface ReadinessInput {
   readonly gpo?: string;
   /** A policy that is not deployed yet, replacing the selected GPO's policy. */
   readonly candidate?: { readonly name: string; readonly policy: AppLockerPolicy };
-  /** Builds the decider for a candidate; defaults to analysis/replay.ts (the engine can be plugged in). */
+  /** Builds the decider for a candidate; defaults to the engine (analysis/engine-decider.ts). */
   readonly makeDecider?: (policy: AppLockerPolicy) => EvidenceDecider;
 }
 
@@ -126,7 +127,7 @@ export async function analyseReadiness(input: ReadinessInput): Promise<Readiness
   const until = new Date(untilMs).toISOString();
   const notes: Diagnostic[] = [];
   const administrators = new Set(ws.administrators.map((s) => s.toUpperCase()));
-  const makeDecider = input.makeDecider ?? evidenceDecider;
+  const makeDecider = input.makeDecider ?? engineDecider;
   const gpos = selectGpos(ws, input.gpo);
   if (input.gpo && gpos.length === 0) {
     notes.push(reason('unknown-gpo', `no GPO named \`${input.gpo}\` in the workspace`, `known GPOs: ${ws.gpos.map((g) => `\`${g.name}\``).join(', ')}`));

@@ -8,7 +8,8 @@
 import { APPLOCKER_CHANNELS, APPLOCKER_PROVIDER, IMPLICIT_RULE_ID, type AppLockerEvent, type AppLockerOutcome } from '../../events/applocker-event.js';
 import type { AppLockerPolicy, RuleCollectionType } from '../../policy/model.js';
 import { effectivePolicyForGroup } from '../analysis/effective.js';
-import { evidenceDecider, principalFor, type EvidenceDecider } from '../analysis/replay.js';
+import { engineDecider } from '../analysis/engine-decider.js';
+import { principalFor, type EvidenceDecider } from '../analysis/replay.js';
 import type { SimulatedFleet, SimulatedUser } from './fleet.js';
 import { SeededRandom } from './rng.js';
 
@@ -22,6 +23,8 @@ export interface EventSimulationOptions {
   readonly maxEvents?: number;
   /** Policies per GPO name; defaults to the fleet's own GPO policies (the deployed AuditOnly ones). */
   readonly policies?: ReadonlyMap<string, AppLockerPolicy>;
+  /** Decides each execution; default: the engine (src/engine). */
+  readonly makeDecider?: (policy: AppLockerPolicy) => EvidenceDecider;
 }
 
 const PRODUCT_CHANNEL: Record<RuleCollectionType, string> = {
@@ -55,7 +58,7 @@ export function simulateEvents(fleet: SimulatedFleet, opts: EventSimulationOptio
   const deciders = new Map<string, EvidenceDecider>();
   for (const plan of fleet.groups) {
     const { effective } = effectivePolicyForGroup(plan.group, fleet.gpos, policies);
-    deciders.set(plan.group.name, evidenceDecider(effective.policy));
+    deciders.set(plan.group.name, (opts.makeDecider ?? engineDecider)(effective.policy));
   }
   const usersBySid = new Map<string, SimulatedUser>(fleet.users.map((u) => [u.sid, u]));
   const out: AppLockerEvent[] = [];

@@ -139,7 +139,7 @@ export class PostgresEvidenceStore implements EvidenceStore {
     await c.query(
       "INSERT INTO sources (path, size, mtime_ms, status, records_read, events_stored, duplicates, non_applocker, errors, updated_at) " +
         "VALUES ($1, $2, $3, 'partial', 0, 0, 0, 0, 0, $4) ON CONFLICT (path) DO NOTHING",
-      [source.path, source.size ?? -1, source.mtimeMs ?? -1, new Date().toISOString()],
+      [source.path, Math.trunc(source.size ?? -1), Math.trunc(source.mtimeMs ?? -1), new Date().toISOString()],
     );
     const r = await c.query<{ id: string }>('SELECT id FROM sources WHERE path = $1', [source.path]);
     return Number(r.rows[0]!.id);
@@ -156,14 +156,14 @@ export class PostgresEvidenceStore implements EvidenceStore {
         return ZERO;
       }
       const rec = toRecord(row);
-      if (rec.status === 'partial' && rec.size === (source.size ?? -1) && rec.mtimeMs === (source.mtimeMs ?? -1)) {
+      if (rec.status === 'partial' && rec.size === (Math.trunc(source.size ?? -1)) && rec.mtimeMs === (Math.trunc(source.mtimeMs ?? -1))) {
         const { recordsRead, eventsStored, duplicates, nonAppLocker, errors } = rec;
         return { recordsRead, eventsStored, duplicates, nonAppLocker, errors };
       }
       await c.query(
         "UPDATE sources SET size = $1, mtime_ms = $2, status = 'partial', records_read = 0, events_stored = 0, duplicates = 0, " +
           'non_applocker = 0, errors = 0, updated_at = $3 WHERE path = $4',
-        [source.size ?? -1, source.mtimeMs ?? -1, now, source.path],
+        [Math.trunc(source.size ?? -1), Math.trunc(source.mtimeMs ?? -1), now, source.path],
       );
       return ZERO;
     });

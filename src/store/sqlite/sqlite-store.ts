@@ -166,7 +166,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
   private sourceId(source: IngestSource): number {
     const hit = this.sourceIds.get(source.path);
     if (hit !== undefined) return hit;
-    this.stmts.insSource!.run(source.path, source.size ?? -1, source.mtimeMs ?? -1, new Date().toISOString());
+    this.stmts.insSource!.run(source.path, Math.trunc(source.size ?? -1), Math.trunc(source.mtimeMs ?? -1), new Date().toISOString());
     const row = this.stmts.getSource!.get(source.path) as { id: number };
     return row.id;
   }
@@ -176,13 +176,13 @@ export class SqliteEvidenceStore implements EvidenceStore {
       const row = this.stmts.getSource!.get(source.path) as SourceRow | undefined;
       const now = new Date().toISOString();
       if (!row) {
-        this.stmts.insSource!.run(source.path, source.size ?? -1, source.mtimeMs ?? -1, now);
+        this.stmts.insSource!.run(source.path, Math.trunc(source.size ?? -1), Math.trunc(source.mtimeMs ?? -1), now);
         return ZERO;
       }
-      if (row.status === 'partial' && row.size === (source.size ?? -1) && row.mtime_ms === (source.mtimeMs ?? -1)) {
+      if (row.status === 'partial' && row.size === (Math.trunc(source.size ?? -1)) && row.mtime_ms === (Math.trunc(source.mtimeMs ?? -1))) {
         return toProgress(row);
       }
-      this.stmts.resetSource!.run(source.size ?? -1, source.mtimeMs ?? -1, now, source.path);
+      this.stmts.resetSource!.run(Math.trunc(source.size ?? -1), Math.trunc(source.mtimeMs ?? -1), now, source.path);
       return ZERO;
     });
     const progress = tx.immediate();

@@ -80,7 +80,17 @@ export interface ChunkContext {
   readonly fileOffset: number;
   /** Warnings of the record being parsed (value decode problems); reset per record. */
   warnings: Diagnostic[];
+  /**
+   * What the record being built may still produce (reset per record): elements (plus nested fragments and
+   * template instantiations) and characters of text. Array expansion and repeated substitutions can
+   * multiply a 64 KiB record into millions of nodes; these caps keep memory bounded (house rule).
+   */
+  budget: { elements: number; chars: number };
 }
+
+/** Per-record output caps: real events have well under a thousand elements and a few KiB of text. */
+export const RECORD_ELEMENT_BUDGET = 100_000;
+export const RECORD_CHAR_BUDGET = 16 * 1024 * 1024;
 
 export function newChunkContext(bytes: Uint8Array, chunkIndex: number, fileOffset: number, limits: ByteLimits, file?: string): ChunkContext {
   return {
@@ -92,6 +102,7 @@ export function newChunkContext(bytes: Uint8Array, chunkIndex: number, fileOffse
     chunkIndex,
     fileOffset,
     warnings: [],
+    budget: { elements: RECORD_ELEMENT_BUDGET, chars: RECORD_CHAR_BUDGET },
     ...(file !== undefined ? { file } : {}),
   };
 }

@@ -1,0 +1,90 @@
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../main.js';
+
+const END = '2026-11-20';
+let dir: string;
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '', stderr = '';
+  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { stdout += String(s); return true; });
+  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { stderr += String(s); return true; });
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'lockstep-demo-')); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('lockstep demo / report readiness (SQLite, end to end)', () => {
+  it('demo creates the workspace, ingests the simulated evidence and prints the report', async () => {
+    const ws = join(dir, 'demo');
+    const r = await run(['demo', ws, '--machines', '24', '--days', '21', '--end', END]);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(ws, '.lockstep', 'evidence.db'))).toBe(true);
+    expect(readFileSync(join(ws, 'lockstep.yaml'), 'utf8')).toContain('SYNTHETIC');
+    expect(readFileSync(join(ws, 'policies', 'fin.xml'), 'utf8')).toContain('SYNTHETIC');
+    expect(readdirSync(join(ws, 'evidence'))).toContain('SYNTHETIC.txt');
+    expect(r.stdout).toContain('GPO AppLocker - Finance');
+    expect(r.stdout).toMatch(/GPO AppLocker - Finance \{[0-9A-F-]+\} \[Exe\]: NOT READY/);
+    expect(r.stdout).toMatch(/GPO AppLocker - Call Center \{[0-9A-F-]+\} \[Exe\]: READY/);
+    expect(r.stdout).toContain('FINCALC.EXE');
+    expect(r.stdout).toMatch(/Hash\s+Exe\s+FINCALC\.EXE/);
+    // re-running adds nothing (idempotent ingest)
+    const again = await run(['demo', ws, '--machines', '24', '--days', '21', '--end', END]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toMatch(/0 events stored, \d+ already there/);
+  });
+
+  it('report readiness: exit 2 not ready, --json, --html with inline SVG charts, candidate → exit 0', async () => {
+    const ws = join(dir, 'demo');
+    const now = `${END}T00:00:00Z`;
+    const text = await run(['report', 'readiness', '--workspace', ws, '--gpo', 'AppLocker - Finance', '--since', '21d', '--now', now]);
+    expect(text.code).toBe(2);
+    const json = await run(['report', 'readiness', '--workspace', ws, '--gpo', 'AppLocker - Finance', '--since', '21d', '--now', now, '--json']);
+    expect(json.code).toBe(2);
+    const rep = JSON.parse(json.stdout);
+    expect(rep.verdict).toBe('NOT READY');
+    const fin = rep.gpos[0].groups[0];
+    expect(fin.group).toBe('Finance');
+    const html = join(dir, 'r.html');
+    const h = await run(['report', 'readiness', '--workspace', ws, '--now', now, '--since', '21d', '--html', html]);
+    expect(h.code).toBe(2);
+    const doc = readFileSync(html, 'utf8');
+    expect(doc).not.toMatch(/<script|<link |src="http/i);
+    const charts = [...doc.matchAll(/<figure class="chart" data-chart="([a-z-]+)"><svg[^>]*>([\s\S]*?)<\/svg><\/figure>/g)];
+    expect(charts.map((c) => c[1])).toEqual(expect.arrayContaining(['over-time', 'top-files', 'coverage']));
+    expect(charts.length).toBe(3 * 4); // three charts per GPO, four GPOs
+    expect(charts.every((c) => /<path|<rect/.test(c[2]!))).toBe(true);
+    // write the suggested rules into a candidate policy and replay: READY
+    const { parsePolicy, serializePolicy } = await import('../../policy/index.js');
+    const { withSuggestedRules } = await import('../../rollout/index.js');
+    const base = parsePolicy(readFileSync(join(ws, 'policies', 'fin.xml'))); 
+    expect(base.ok).toBe(true);
+    if (!base.ok) return;
+    const cand = join(dir, 'candidate.xml');
+    writeFileSync(cand, serializePolicy(withSuggestedRules(base.value.policy, fin.suggestions)));
+    const c = await run(['report', 'readiness', '--workspace', ws, '--gpo', 'AppLocker - Finance', '--since', '21d', '--now', now, '--policy', cand]);
+    expect(c.stdout).toContain('with candidate');
+    expect(c.code).toBe(0);
+  });
+
+  it('init makes a valid template; a broken workspace exits 3 with line:col', async () => {
+    const ws = join(dir, 'tmpl');
+    expect((await run(['init', ws])).code).toBe(0);
+    expect((await run(['init', ws])).code).toBe(1);
+    const y = join(ws, 'lockstep.yaml');
+    writeFileSync(y, readFileSync(y, 'utf8').replace('minDays: 14', 'minDays: -1'));
+    const r = await run(['report', 'readiness', '--workspace', ws]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/lockstep\.yaml:\d+:\d+: error\[rollout\.workspace\.invalid-threshold\]/);
+  });
+});

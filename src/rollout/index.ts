@@ -1,0 +1,25 @@
+/**
+ * The rollout room's public facade (issue 6): the workspace as code, the readiness analysis over the
+ * EvidenceQuery port, its reports (text, JSON, one-file HTML with SSR charts) and the seeded fleet
+ * simulator. Pure: the CLI (src/cli/commands/{init,simulate,report,demo}.ts) does the I/O.
+ */
+export * from './ports.js';
+export * from './workspace/model.js';
+export { WorkspaceCode } from './workspace/errors.js';
+export { parseWorkspace, parseInventory, MAX_WORKSPACE_BYTES, MAX_INVENTORY_ROWS } from './workspace/parse.js';
+export { validateWorkspace } from './workspace/validate.js';
+export { effectivePolicyForGroup, gposForGroup, mergeWithProvenance, ouWithin, withDeclaredEnforcement, type AppliedGpo } from './analysis/effective.js';
+export { groupMachines, shortComputerName, evidenceComputerNames } from './analysis/membership.js';
+export { evidenceDecider, principalFor, pathConditionMatches, SID, type EvidenceDecider, type EvidenceFacts, type ReplayDecision, type ReplayVerdict } from './analysis/replay.js';
+export { engineDecider, expandLoggedPath, factsToFileInformation } from './analysis/engine-decider.js';
+export { wouldBlockFiles, isUserWritablePath, isAdministratorSid, approvedAppFor, type WouldBlockFile, type WouldBlockCause } from './analysis/would-block.js';
+export { suggestRules, withSuggestedRules, type SuggestedRule, type SuggestedRuleType } from './analysis/suggest.js';
+export { analyseReadiness, type ReadinessReport, type GpoReadiness, type GroupReadiness, type CollectionSummary, type ReadinessInput, type ReadinessVerdict } from './analysis/readiness.js';
+export { memoryEvidence } from './analysis/memory-evidence.js';
+export { renderReadinessText } from './report/text.js';
+export { readinessJson } from './report/json.js';
+export { renderReadinessHtml, renderChartSvg, escapeHtml } from './report/html.js';
+export { SeededRandom } from './simulate/rng.js';
+export { simulateFleet, appCatalogue, defaultRulesPolicy, stableGuid, SYNTHETIC_LABEL, type SimulatedFleet, type SimulatedApp, type SimulatedMachine, type SimulatedUser, type SimulatedGpo, type FleetOptions } from './simulate/fleet.js';
+export { simulateEvents, type EventSimulationOptions } from './simulate/events.js';
+export { fleetWorkspace, fleetInventory, workspaceYaml, inventoryCsv } from './simulate/workspace.js';

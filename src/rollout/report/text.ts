@@ -1,0 +1,72 @@
+/**
+ * The readiness report for people: plain text, one section per GPO (verdict and reasons first, then per
+ * business group the effective policy with provenance, the evidence window, the files Enforce would block
+ * and the suggested rules). Used by `lockstep report readiness` and `lockstep demo`. Pure: returns a string.
+ */
+import { renderDiagnostic } from '../../diag/index.js';
+import type { GpoReadiness, GroupReadiness, ReadinessReport } from '../analysis/readiness.js';
+
+const MAX_FILES = 15;
+
+function day(iso: string | undefined): string {
+  return iso ? iso.slice(0, 10) : '—';
+}
+
+function pct(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+function sample(list: readonly string[], n = 3): string {
+  return list.slice(0, n).join(', ') + (list.length > n ? ', …' : '');
+}
+
+function groupText(g: GroupReadiness, lines: string[]): void {
+  lines.push(`  group ${g.group}${g.support ? ` (support: ${g.support})` : ''}: ${g.verdict}`);
+  lines.push(`    GPOs, lowest precedence first: ${g.gpos.map((x) => `${x.name} [${x.target}, link ${x.order}]`).join(' → ')}`);
+  for (const c of g.collections) {
+    const src = Object.entries(c.ruleSources).map(([k, v]) => `${v} from ${k}`).join(', ');
+    lines.push(`    ${c.collection}: ${c.mode}${c.modeSource ? ` (set by ${c.modeSource})` : ''}, ${c.rules} rules${src ? ` (${src})` : ''}; would block ${c.wouldBlockFiles} files / ${c.wouldBlockEvents} executions`);
+  }
+  const share = g.machines ? g.machinesReporting / g.machines : 0;
+  lines.push(`    evidence: ${day(g.window.firstSeen)} → ${day(g.window.lastSeen)} (${g.window.days} days), ${g.window.events} events; ${g.machinesReporting} of ${g.machines} machines reporting (${pct(share)})`);
+  if (g.quietMachines.length) lines.push(`    quiet machines (not evidence): ${sample(g.quietMachines, 5)}`);
+  if (g.wouldBlock.length === 0) lines.push('    nothing would be blocked under Enforce');
+  else {
+    const total = g.wouldBlock.reduce((s, f) => s + f.events, 0);
+    lines.push(`    would be blocked under Enforce: ${g.wouldBlock.length} files, ${total} executions`);
+    for (const f of g.wouldBlock.slice(0, MAX_FILES)) {
+      const tags = [f.cause, f.approvedApp ? `approved: ${f.approvedApp}` : '', f.byAdministrator ? 'administrator' : '', f.userWritable ? 'user-writable' : '', f.fqbnText ? 'signed' : 'unsigned'].filter(Boolean).join(', ');
+      lines.push(`      ${f.collection.padEnd(6)} ${f.filePath}`);
+      lines.push(`             ${f.events} executions, ${f.userCount} users (${sample(f.users, 2)}), ${f.computerCount} machines (${sample(f.computers, 2)}) [${tags}]`);
+    }
+    if (g.wouldBlock.length > MAX_FILES) lines.push(`      … ${g.wouldBlock.length - MAX_FILES} more (use --json or --html for all)`);
+  }
+  if (g.suggestions.length) {
+    lines.push('    suggested rules:');
+    for (const s of g.suggestions) {
+      lines.push(`      ${s.type.padEnd(9)} ${s.collection.padEnd(6)} ${s.rule.name} — covers ${s.files} files, ${s.events} executions`);
+    }
+  }
+}
+
+function gpoText(g: GpoReadiness, lines: string[]): void {
+  lines.push('');
+  lines.push(`GPO ${g.gpo} ${g.guid} [${g.collections.join(', ') || 'no collections'}]${g.candidate ? ` with candidate ${g.candidate}` : ''}: ${g.verdict}`);
+  for (const r of g.reasons) lines.push(renderDiagnostic(r, undefined, '  '));
+  for (const grp of g.groups) groupText(grp, lines);
+}
+
+/** Renders the report as text (ends with the overall verdict line). */
+export function renderReadinessText(r: ReadinessReport): string {
+  const t = r.thresholds;
+  const lines = [
+    `Lockstep readiness: ${r.workspace}`,
+    `window ${day(r.since)} → ${day(r.until)}; thresholds: ≥ ${t.minDays} days of evidence, ≥ ${pct(t.minReportingShare)} of machines reporting, ≤ ${t.maxApprovedBlocked} approved-app and ≤ ${t.maxAdminBlocked} administrator executions blocked${t.maxWouldBlock !== undefined ? `, ≤ ${t.maxWouldBlock} executions blocked in all` : ''}`,
+  ];
+  for (const n of r.notes) lines.push(renderDiagnostic(n));
+  for (const g of r.gpos) gpoText(g, lines);
+  lines.push('');
+  const ready = r.gpos.filter((g) => g.verdict === 'READY').map((g) => g.gpo);
+  lines.push(`${r.verdict}: ${ready.length} of ${r.gpos.length} GPOs ready to move to Enforce rules${ready.length ? ` (${ready.join(', ')})` : ''}`);
+  return lines.join('\n') + '\n';
+}
