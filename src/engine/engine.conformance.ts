@@ -22,7 +22,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { parsePolicy } from '../policy/xml/parse.js';
+import { parsePolicy } from '../policy/index.js';
 import type { FileInformation } from '../policy/file-information.js';
 import type { AppLockerPolicy, FileHashType, RuleCollectionType } from '../policy/model.js';
 import type { Decision } from './decision.js';

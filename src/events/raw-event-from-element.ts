@@ -87,7 +87,9 @@ export function rawEventFromElement(
   const put = (k: string, v: string): void => {
     let key = k;
     for (let i = 2; Object.prototype.hasOwnProperty.call(data, key); i++) key = `${k}[${i}]`;
-    data[key] = stripNul(v);
+    // No NUL stripping here: XML cannot carry NUL and the EVTX reader decodes strings without their
+    // terminators; collectors' "\u0000" artefacts (JSON exports) are stripped by those readers and the normaliser.
+    data[key] = v;
   };
   const eventData = child(el, 'EventData');
   for (const c of eventData?.children ?? []) {

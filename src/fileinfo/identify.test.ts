@@ -84,6 +84,15 @@ describe.skipIf(!hasCorpus)('every corpus file AppLocker governs', () => {
     expect(r.ok && r.value.signature).toBe('NotSigned');
     expect(r.ok && r.value.displayPublisher).toBe('');
   });
+  it('sniffs packages and installers without their extension, and leaves plain ZIP/CFB files alone', async () => {
+    const msix = await identifyFile({ path: 'download.bin', bytes: readCorpus(fileIdentity.msixSigned) });
+    expect(msix.ok && [msix.value.kind, msix.value.collection, msix.value.info.isPackagedApp]).toEqual(['Appx', undefined, true]);
+    const msi = await identifyFile({ path: 'download.bin', bytes: readCorpus(fileIdentity.msiUnsigned) });
+    expect(msi.ok && msi.value.kind).toBe('MSI');
+    const { zipSync } = await import('fflate');
+    const zip = await identifyFile({ path: 'notes.zip', bytes: zipSync({ 'a.txt': new Uint8Array([1, 2, 3]) }) });
+    expect(zip.ok && [zip.value.kind, zip.diagnostics.length]).toEqual(['Other', 0]);
+  });
   it('zero-length file: no hash, a warning', async () => {
     const r = await identifyFile({ path: 'empty.ps1', bytes: new Uint8Array(0) });
     expect(r.ok && r.value.displayHash).toBe('');

@@ -92,7 +92,7 @@ export function displayPublisherOf(p: PublisherInfo | undefined): string {
 
 const flat = (b: Uint8Array): string => toHex(createHash('sha256').update(b).digest());
 
-function isZipWithManifest(b: Uint8Array): boolean {
+function isZip(b: Uint8Array): boolean {
   return b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
 }
 
@@ -119,22 +119,31 @@ export async function identifyFile(input: IdentifyInput): Promise<Result<FileIde
   if (bytes.length === 0) {
     // AppLocker cannot hash a zero-length file (formats.md §C); the cmdlet errors on it.
     diagnostics.push({ code: 'fileinfo.identify.empty-file', severity: 'warning', message: `\`${file}\` is empty: AppLocker has no hash for a zero-length file` });
-  } else if (collection === 'Appx' || (collection === undefined && isZipWithManifest(bytes) && ext.startsWith('.'))) {
-    const r = readAppx(bytes, { file });
-    diagnostics.push(...r.diagnostics);
-    kind = 'Appx';
+  } else if (collection === 'Appx' || (collection === undefined && isZip(bytes))) {
+    const r = await readAppx(bytes, { file });
     if (r.ok) {
+      kind = 'Appx';
+      diagnostics.push(...r.diagnostics);
       isPackagedApp = true;
       hashes = { SHA256Flat: r.value.hashes.SHA256Flat };
       publisher = r.value.publisher;
       signature = r.value.signer ? (r.value.signatureValid ? 'Valid' : 'Invalid') : 'NotSigned';
       reasons = r.value.signer ? r.value.reasons : [];
-    } else hashes = { SHA256Flat: flat(bytes) };
+    } else if (collection === 'Appx') {
+      kind = 'Appx';
+      diagnostics.push(...r.diagnostics);
+      hashes = { SHA256Flat: flat(bytes) };
+    } else hashes = { SHA256: flat(bytes) }; // sniffed: just a ZIP, not a package
   } else if (collection === 'Msi' || (collection === undefined && isCompoundFile(bytes))) {
-    kind = 'MSI';
-    const r = readMsi(bytes, { file });
-    diagnostics.push(...r.diagnostics);
-    if (r.ok) {
+    const r = await readMsi(bytes, { file });
+    // A sniffed compound file (no .msi extension) counts as an installer only with a Property table:
+    // Office documents are compound files too.
+    const isInstaller = collection === 'Msi' || (r.ok && r.value.properties.size > 0);
+    if (isInstaller) {
+      kind = 'MSI';
+      diagnostics.push(...r.diagnostics);
+    }
+    if (r.ok && isInstaller) {
       // formats.md §C: Microsoft says Windows Installers use the SIP (Authenticode) hash; left uncertain there.
       hashes = { SHA256: r.value.hashes.SHA256, SHA256Flat: r.value.hashes.SHA256Flat };
       publisher = r.value.publisher;

@@ -9,9 +9,9 @@ export * from './authenticode/index.js';
 export * from './script/index.js';
 export {
   readMsi, normaliseMsiVersion, parseCompoundFile, isCompoundFile, decodeMsiStreamName, parseStringPool, parsePropertyTable,
-  msiDigest, msiPrehash, readPkcs7Signer, DEFAULT_CFB_LIMITS,
+  msiDigest, msiPrehash, DEFAULT_CFB_LIMITS,
 } from './msi/index.js';
-export type { MsiInfo, MsiSignature, CompoundFile, CfbEntry, CfbLimits, StringPool, Pkcs7Signer, DigestName } from './msi/index.js';
+export type { MsiInfo, MsiSignature, CompoundFile, CfbEntry, CfbLimits, StringPool } from './msi/index.js';
 export { readAppx, parseManifestIdentity, publisherId, DEFAULT_APPX_LIMITS } from './appx/index.js';
 export type { AppxInfo, AppxLimits, PackageIdentity } from './appx/index.js';
 export { identifyFile, appLockerDisplayPath, windowsPathUnder, displayPublisherOf } from './identify.js';

@@ -196,7 +196,7 @@ function rawBaselineSql(): { sql: string; params: unknown[] } {
   };
 }
 
-async function queryBench(total: number, print: (l: string) => void, dir: string): Promise<void> {
+export async function queryBench(total: number, print: (l: string) => void, dir: string): Promise<void> {
   print(`-- readiness over ${total.toLocaleString('en-US')} stored events (${COMPUTERS} computers, ${FILES} files, ${DAYS} days)`);
   const path = join(dir, `q${total}.db`);
   const s = (await openStore(path)) as SqliteEvidenceStore;

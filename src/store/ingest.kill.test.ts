@@ -19,8 +19,8 @@ import { seededRandom, syntheticEvents } from './synthetic-events.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
-const EVENTS = 8_000;
-const BATCH = 200;
+const EVENTS = 5_000;
+const BATCH = 150;
 const KILLS = 8;
 const SEED = 20261125;
 

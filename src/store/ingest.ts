@@ -92,8 +92,17 @@ interface Candidate {
   readonly mtimeMs: number;
 }
 
-function pathDiag(code: string, message: string, file: string, help?: string): Diagnostic {
-  return { code, severity: 'error', message, location: { kind: 'bytes', file, offset: 0 }, ...(help ? { help } : {}) };
+function pathDiag(code: string, message: string, _file: string, help?: string): Diagnostic {
+  // No location: the problem is the path itself, which the message names.
+  return { code, severity: 'error', message, ...(help ? { help } : {}) };
+}
+
+/** An fs error as a short lowercase reason. */
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  return ((e as Error).message ?? String(e)).toLowerCase();
 }
 
 function readHead(path: string): Uint8Array {
@@ -128,7 +137,7 @@ function walk(paths: readonly string[], maxBytes: number): { files: Candidate[];
     try {
       names = readdirSync(dir).sort();
     } catch (e) {
-      diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read folder \`${dir}\`: ${(e as Error).message.toLowerCase()}`, dir));
+      diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read folder \`${dir}\`: ${reason(e)}`, dir));
       return;
     }
     for (const name of names) {
@@ -142,7 +151,7 @@ function walk(paths: readonly string[], maxBytes: number): { files: Candidate[];
           else add(full, st.size, Math.floor(st.mtimeMs)); // whole ms: BIGINT column, and sub-ms mtime is not portable
         }
       } catch (e) {
-        diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read \`${full}\`: ${(e as Error).message.toLowerCase()}`, full));
+        diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read \`${full}\`: ${reason(e)}`, full));
       }
     }
   };
@@ -153,7 +162,7 @@ function walk(paths: readonly string[], maxBytes: number): { files: Candidate[];
       if (st.isDirectory()) visitDir(full, 0);
       else add(full, st.size, Math.floor(st.mtimeMs)); // whole ms: BIGINT column, and sub-ms mtime is not portable
     } catch (e) {
-      diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read \`${p}\`: ${(e as Error).message.toLowerCase()}`, p, 'check the path'));
+      diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read \`${p}\`: ${reason(e)}`, p, 'check the path'));
     }
   }
   return { files, skipped, diagnostics };
@@ -196,7 +205,7 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
     try {
       bytes = readFileSync(file.path);
     } catch (e) {
-      walked.diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read \`${file.path}\`: ${(e as Error).message.toLowerCase()}`, file.path));
+      walked.diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read \`${file.path}\`: ${reason(e)}`, file.path));
       continue;
     }
     const format = detectEventFormat(file.path, bytes.subarray(0, HEAD_BYTES));

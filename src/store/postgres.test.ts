@@ -51,11 +51,11 @@ describe.skipIf(!url)('postgres store', () => {
     for (const d of drops) await d();
   });
 
-  runStoreConformance('postgres', async () => {
+  runStoreConformance(async () => {
     const s = await freshSchemaUrl(url!, 'conf');
     drops.push(s.drop);
     return { store: await openStore(s.url), reopen: () => openStore(s.url) };
-  });
+  }, 'postgres');
 
   it('reports an unreachable server as a coded diagnostic with the password redacted', async () => {
     await expect(openStore('postgres://me:secret@127.0.0.1:1/none')).rejects.toMatchObject({

@@ -12,10 +12,10 @@ const dir = mkdtempSync(join(tmpdir(), 'lockstep-sqlite-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
 
-runStoreConformance('sqlite', async () => {
+runStoreConformance(async () => {
   const path = join(dir, `s${++n}`, 'evidence.db');
   return { store: await openStore(path), reopen: () => openStore(path) };
-});
+}, 'sqlite');
 
 describe('sqlite store specifics', () => {
   it('refuses a file that is not a database with a coded diagnostic', async () => {

@@ -1,6 +1,6 @@
 /**
  * THE store conformance suite (issue 6 "Test against": one suite, run against SQLite and PostgreSQL).
- * `runStoreConformance(name, makeStore)` is called by sqlite.test.ts (always) and postgres.test.ts (when
+ * `runStoreConformance(makeStore, label)` is called by sqlite.test.ts (always) and postgres.test.ts (when
  * LOCKSTEP_TEST_PG_URL is set). Every expectation below is a known answer computed by hand from the
  * seven events in `fixture()`; none is read back from the store under test.
  */
@@ -50,7 +50,7 @@ export function fixture(): AppLockerEvent[] {
 
 const SRC = { path: '/conformance/fixture.json', size: 100, mtimeMs: 1 };
 
-export function runStoreConformance(name: string, makeStore: MakeStore): void {
+export function runStoreConformance(makeStore: MakeStore, name = 'evidence store'): void {
   describe(`evidence store conformance: ${name}`, () => {
     const withStore = async (fn: (s: EvidenceStore, h: StoreHandle) => Promise<void>): Promise<void> => {
       const h = await makeStore();

@@ -88,3 +88,44 @@ describe('lockstep demo / report readiness (SQLite, end to end)', () => {
     expect(r.stderr).toMatch(/lockstep\.yaml:\d+:\d+: error\[rollout\.workspace\.invalid-threshold\]/);
   });
 });
+
+const pgUrl = process.env.LOCKSTEP_TEST_PG_URL;
+if (!pgUrl) process.stderr.write('NOTE: LOCKSTEP_TEST_PG_URL is not set: the PostgreSQL readiness report test is skipped (CI sets it in .ci/run)\n');
+
+/** What must agree between stores: verdicts, reasons, would-be-blocked files, suggestions. */
+function projection(rep: { gpos: Array<{ gpo: string; verdict: string; reasons: Array<{ code: string; message: string }>; groups: Array<{ group: string; machinesReporting: number; window: unknown; wouldBlock: Array<{ filePath: string; events: number; userCount: number; computerCount: number }>; suggestions: Array<{ rule: { name: string }; events: number }> }> }> }) {
+  return rep.gpos.map((g) => ({
+    gpo: g.gpo, verdict: g.verdict, reasons: g.reasons.map((r) => `${r.code}: ${r.message}`),
+    groups: g.groups.map((x) => ({
+      group: x.group, reporting: x.machinesReporting, window: x.window,
+      wouldBlock: x.wouldBlock.map((f) => `${f.filePath} ${f.events} ${f.userCount} ${f.computerCount}`),
+      suggestions: x.suggestions.map((s) => `${s.rule.name} ${s.events}`),
+    })),
+  }));
+}
+
+describe.skipIf(!pgUrl)('lockstep demo / report readiness on PostgreSQL', () => {
+  it('gives the same report as SQLite', async () => {
+    const { default: pg } = await import('pg');
+    const db = `lockstep_rollout_${process.pid}`;
+    const admin = new pg.Client({ connectionString: pgUrl });
+    await admin.connect();
+    await admin.query(`DROP DATABASE IF EXISTS ${db}`);
+    await admin.query(`CREATE DATABASE ${db}`);
+    try {
+      const u = new URL(pgUrl!);
+      u.pathname = `/${db}`;
+      const args = ['--machines', '24', '--days', '21', '--end', END, '--json'];
+      const lite = await run(['demo', join(dir, 'pg-lite'), ...args]);
+      const pgr = await run(['demo', join(dir, 'pg'), ...args, '--store', u.toString()]);
+      expect(pgr.stderr).not.toContain('internal error');
+      expect(pgr.code).toBe(0);
+      expect(projection(JSON.parse(pgr.stdout))).toEqual(projection(JSON.parse(lite.stdout)));
+      const rep = await run(['report', 'readiness', '--workspace', join(dir, 'pg'), '--store', u.toString(), '--gpo', 'AppLocker - Call Center', '--since', '21d', '--now', `${END}T00:00:00Z`]);
+      expect(rep.code).toBe(0);
+    } finally {
+      await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
+      await admin.end();
+    }
+  });
+});

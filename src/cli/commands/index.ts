@@ -18,4 +18,6 @@ export const commandModules: Array<() => Promise<CommandModule>> = [
   () => import('./simulate.js'),
   () => import('./report.js'),
   () => import('./demo.js'),
+  () => import('./test.js'),
+  () => import('./explain.js'),
 ];

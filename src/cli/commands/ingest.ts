@@ -7,6 +7,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { relative } from 'node:path';
 import { ingestPaths, openStore, redactTarget, storeTarget, type IngestProgress, type IngestSummary } from '../../store/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
@@ -22,7 +23,7 @@ interface Options {
 function progressReporter(json: boolean): { update(p: IngestProgress): void; stop(): void } {
   if (json) return { update() {}, stop() {} };
   if (!process.stderr.isTTY) {
-    let last = 0;
+    let last = Date.now();
     return {
       update(p) {
         const now = Date.now();
@@ -52,11 +53,17 @@ function progressReporter(json: boolean): { update(p: IngestProgress): void; sto
   };
 }
 
+/** A path as the user would type it: relative to the current folder when that is shorter. */
+function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && rel.length < path.length ? rel : path;
+}
+
 function table(s: IngestSummary): string {
   const rows = [['file', 'format', 'records', 'stored', 'duplicates', 'non-AppLocker', 'errors']];
   for (const f of s.files) {
     rows.push([
-      f.path + (f.completed ? '' : ' (interrupted)') + (f.resumedRecords ? ` (resumed after ${f.resumedRecords})` : ''),
+      shown(f.path) + (f.completed ? '' : ' (interrupted)') + (f.resumedRecords ? ` (resumed after ${f.resumedRecords})` : ''),
       f.format, String(f.recordsRead), String(f.eventsStored), String(f.duplicates), String(f.nonAppLocker), String(f.errors),
     ]);
   }

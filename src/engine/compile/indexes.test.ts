@@ -5,6 +5,7 @@ import { DEFAULT_ENVIRONMENT } from '../environment.js';
 import { administrator, standardUser } from '../principal.js';
 import { compileRules, type CompiledRule } from './compiled-rule.js';
 import { buildHashIndex, probeHashIndex } from './hash-index.js';
+import { stringKey } from './path-key.js';
 import { buildPathMatchers, probePathMatchers } from './path-matchers.js';
 import { COMPILE_STAGES } from './pipeline.js';
 import { prepareFile } from './prepared-file.js';
@@ -64,9 +65,9 @@ describe('compile stages', () => {
 
   it('path-matchers sorts patterns into exact, directory and segment indexes', () => {
     const m = buildPathMatchers(rules, compiled, DEFAULT_ENVIRONMENT);
-    expect([...m.exact.keys()]).toEqual(['C:\\X\\A.EXE']);
-    expect([...m.byDir.keys()]).toEqual(['C:\\PROGRAM FILES\\APP\\', 'C:\\PROGRAM FILES (X86)\\APP\\']);
-    expect([...m.bySegment.keys()]).toEqual(['TEMP']);
+    expect([...m.exact.keys()]).toEqual(['C:\\X\\A.EXE'].map(stringKey));
+    expect([...m.byDir.keys()]).toEqual(['C:\\PROGRAM FILES\\APP\\', 'C:\\PROGRAM FILES (X86)\\APP\\'].map(stringKey));
+    expect([...m.bySegment.keys()]).toEqual(['TEMP'].map(stringKey));
     expect(m.generic.length).toBe(0);
     expect(m.everything.length).toBe(1);
     const probe = (path: string): string[] => {

@@ -14,6 +14,7 @@
 import type { Rule } from '../../policy/model.js';
 import type { Environment } from '../environment.js';
 import { compileGlob, type GlobTest } from './glob.js';
+import { stringKey, type PathKeys } from './path-key.js';
 import type { CompiledRule } from './compiled-rule.js';
 import { expandPathPattern } from './path-variables.js';
 import type { PreparedFile } from './prepared-file.js';
@@ -27,10 +28,11 @@ export interface PathEntry {
   readonly generic: boolean;
 }
 
+/** Index maps are keyed by stringKey() of the path, directory or segment text (path-key.ts). */
 export interface PathMatchers {
-  readonly exact: ReadonlyMap<string, readonly PathEntry[]>;
-  readonly byDir: ReadonlyMap<string, readonly PathEntry[]>;
-  readonly bySegment: ReadonlyMap<string, readonly PathEntry[]>;
+  readonly exact: ReadonlyMap<number, readonly PathEntry[]>;
+  readonly byDir: ReadonlyMap<number, readonly PathEntry[]>;
+  readonly bySegment: ReadonlyMap<number, readonly PathEntry[]>;
   /** Concrete globs without a `\` in their head or any interior segment (e.g. `C:*.EXE`). */
   readonly rootless: readonly PathEntry[];
   /** Generic patterns without an interior segment (e.g. `*.*`). */
@@ -52,13 +54,14 @@ function boundedSegments(pattern: string): string[] {
 type Key = { readonly kind: 'dir' | 'seg'; readonly value: string };
 
 export function buildPathMatchers(rules: readonly Rule[], compiled: readonly CompiledRule[], env: Environment): PathMatchers {
-  const exact = new Map<string, PathEntry[]>();
-  const byDir = new Map<string, PathEntry[]>();
-  const bySegment = new Map<string, PathEntry[]>();
+  const exact = new Map<number, PathEntry[]>();
+  const byDir = new Map<number, PathEntry[]>();
+  const bySegment = new Map<number, PathEntry[]>();
   const rootless: PathEntry[] = [];
   const generic: PathEntry[] = [];
   const everything: CompiledRule[] = [];
-  const add = (m: Map<string, PathEntry[]>, k: string, e: PathEntry): void => {
+  const add = (m: Map<number, PathEntry[]>, text: string, e: PathEntry): void => {
+    const k = stringKey(text);
     let list = m.get(k);
     if (!list) m.set(k, (list = []));
     list.push(e);
@@ -121,11 +124,12 @@ function entryHit(e: PathEntry, f: PreparedFile): boolean {
   return e.generic ? f.forms.some(e.test) : concreteHit(e, f);
 }
 
-function probeString(m: PathMatchers, s: string, dirs: readonly string[], unc: boolean, out: CompiledRule[]): void {
-  const ex = m.exact.get(s);
+function probeKeys(m: PathMatchers, s: string, keys: PathKeys, unc: boolean, out: CompiledRule[]): void {
+  const ex = m.exact.get(keys.whole);
   if (ex) for (const e of ex) if ((!unc || e.alsoUnc) && (e.guard === undefined || unc || s.startsWith(e.guard)) && e.test(s)) out.push(e.rule);
-  for (let i = 0; i < dirs.length; i++) {
-    const list = m.byDir.get(dirs[i]!);
+  const dirKeys = keys.dirKeys;
+  for (let i = 0; i < dirKeys.length; i++) {
+    const list = m.byDir.get(dirKeys[i]!);
     if (list) for (const e of list) if ((!unc || e.alsoUnc) && (e.guard === undefined || unc || s.startsWith(e.guard)) && e.test(s)) out.push(e.rule);
   }
 }
@@ -134,11 +138,12 @@ function probeString(m: PathMatchers, s: string, dirs: readonly string[], unc: b
 export function probePathMatchers(m: PathMatchers, f: PreparedFile, out: CompiledRule[]): number {
   if (m.size === 0) return 0;
   for (const r of m.everything) out.push(r);
-  probeString(m, f.path, f.dirs, false, out);
-  if (f.unc !== undefined) probeString(m, f.unc, f.uncDirs, true, out);
+  probeKeys(m, f.path, f.keys, false, out);
+  if (f.unc !== undefined && f.uncKeys !== undefined) probeKeys(m, f.unc, f.uncKeys, true, out);
   if (m.bySegment.size > 0) {
-    for (let i = 0; i < f.segments.length; i++) {
-      const list = m.bySegment.get(f.segments[i]!);
+    const segs = f.segmentKeys;
+    for (let i = 0; i < segs.length; i++) {
+      const list = m.bySegment.get(segs[i]!);
       if (list) for (const e of list) if (entryHit(e, f)) out.push(e.rule);
     }
   }

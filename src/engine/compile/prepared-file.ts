@@ -9,6 +9,7 @@ import type { FileInformation } from '../../policy/file-information.js';
 import type { FileHashType, RuleCollectionType } from '../../policy/model.js';
 import type { PackagedAppActivity } from '../decision.js';
 import { mappedUncPath, normalizeFilePath, variableRoots, type Environment } from '../environment.js';
+import { pathKeys, type PathKeys } from './path-key.js';
 import { collectionOf, normalizeHashText, packagedAppActivity, parseBinaryVersion } from '../file-facts.js';
 
 export interface PreparedPublisher {
@@ -30,15 +31,15 @@ export interface PreparedFile {
   readonly collection: RuleCollectionType | undefined;
   readonly activity: PackagedAppActivity;
   readonly path: string;
-  /** Every prefix of `path` ending in `\`, shortest first. */
-  readonly dirs: readonly string[];
+  /** Index keys of `path`: its directory prefixes, interior segments and itself (path-key.ts). */
+  readonly keys: PathKeys;
   readonly unc: string | undefined;
-  readonly uncDirs: readonly string[];
+  readonly uncKeys: PathKeys | undefined;
   /**
-   * Interior path segments (between two `\`) of the Win32 and UNC forms: keys of the path matchers'
+   * Keys of the interior segments (between two `\`) of the Win32 and UNC forms, for the path matchers'
    * segment index. Every variable form's interior segments are among these.
    */
-  readonly segments: readonly string[];
+  readonly segmentKeys: Int32Array;
   /** All candidate forms (§4.2), for generic patterns. */
   readonly forms: readonly string[];
   readonly publisher: PreparedPublisher | undefined;
@@ -50,12 +51,6 @@ export interface PreparedFile {
 export function interiorSegments(p: string): string[] {
   const parts = p.split('\\');
   return parts.length > 2 ? parts.slice(1, -1) : [];
-}
-
-function dirPrefixes(p: string): string[] {
-  const out: string[] = [];
-  for (let i = p.indexOf('\\'); i >= 0; i = p.indexOf('\\', i + 1)) out.push(p.slice(0, i + 1));
-  return out;
 }
 
 /** Reads a FileInformation once for the fast engine. @example prepareFile(info, DEFAULT_ENVIRONMENT) */
@@ -73,14 +68,15 @@ export function prepareFile(file: FileInformation, env: Environment): PreparedFi
     return h === '' ? undefined : h;
   };
   const pub = file.publisher;
+  const keys = pathKeys(path);
+  const uncKeys = unc !== undefined ? pathKeys(unc) : undefined;
   return {
     kind: 'PreparedFile', file, env,
     collection: collectionOf(file),
     activity: packagedAppActivity(file),
-    path, dirs: dirPrefixes(path),
-    unc,
-    uncDirs: unc !== undefined ? dirPrefixes(unc) : [],
-    segments: unc !== undefined ? [...new Set([...interiorSegments(path), ...interiorSegments(unc)])] : interiorSegments(path),
+    path, keys,
+    unc, uncKeys,
+    segmentKeys: uncKeys ? Int32Array.from(new Set([...keys.segmentKeys, ...uncKeys.segmentKeys])) : keys.segmentKeys,
     forms,
     publisher: pub ? {
       publisherName: pub.publisherName.toUpperCase(), productName: pub.productName.toUpperCase(),

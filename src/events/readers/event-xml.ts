@@ -115,6 +115,9 @@ export function* parseEventElements(text: string, file: string, opts: ParseEvent
   let strayWarned = 0;
   let tagLine = 1;
   let tagCol = 1;
+  // After a broken event, the parser's view of the nesting is unreliable up to the next `<Event>`: what it
+  // reports there (stray text, unmatched closing tags) belongs to the event already reported, so it is dropped.
+  let resyncing = false;
   const parser = new SaxesParser({ fragment: true, position: true, fileName: file });
 
   const finishEvent = (): void => {
@@ -124,17 +127,21 @@ export function* parseEventElements(text: string, file: string, opts: ParseEvent
     stack.length = 0;
     if (e.errors.length) {
       const [first, ...rest] = e.errors;
-      queue.push({ kind: 'error', diagnostic: { ...first!, message: `event at line ${e.line + off} is not well-formed: ${first!.message}`, ...(rest.length ? { notes: rest.slice(0, 10) } : {}) } });
+      resyncing = true;
+      queue.push({ kind: 'error', diagnostic: { ...first!, message: `event at line ${e.line + off} is not well-formed: ${first!.message}`, help: 'the event is skipped, and so is any text up to the next `<Event>`', ...(rest.length ? { notes: rest.slice(0, 10) } : {}) } });
     } else {
       queue.push({ kind: 'element', element: freeze(e.root), line: e.line + off, column: e.column });
     }
   };
 
   parser.on('error', (err) => {
-    const msg = err.message.replace(/^.*?:\d+:\d+: /, '').replace(/\.$/, '');
+    // saxes: `file:1:2: unclosed tag: Foo.` → `unclosed tag: \`Foo\`` (STYLE: input in backticks, no period)
+    let msg = err.message.replace(/^.*?:\d+:\d+: /, '').replace(/\.$/, '');
+    const named = /^((?:unclosed|unmatched closing) tag): (.*)$/s.exec(msg);
+    if (named) msg = `${named[1]} \`${excerpt(named[2]!)}\``;
     const d = at(C.xmlMalformed, 'error', msg, parser.line, parser.column + 1);
     if (ev) ev.errors.push(d);
-    else queue.push({ kind: 'error', diagnostic: d });
+    else if (!resyncing) queue.push({ kind: 'error', diagnostic: d });
   });
   parser.on('opentagstart', (t) => {
     tagLine = parser.line;
@@ -149,6 +156,7 @@ export function* parseEventElements(text: string, file: string, opts: ParseEvent
     if (!ev) {
       if (localName(t.name) !== 'Event') return; // wrapper such as <Events>: not built
       sawEvent = true;
+      resyncing = false;
       records++;
       if (records > maxRecords) {
         if (!capped) queue.push({ kind: 'error', diagnostic: at(C.limit, 'error', `more than ${maxRecords} events; the rest was not read`, tagLine, tagCol) });
@@ -176,7 +184,7 @@ export function* parseEventElements(text: string, file: string, opts: ParseEvent
         return;
       }
       stack[stack.length - 1]!.text += s;
-    } else if (!ev && s.trim() && strayWarned < 10) {
+    } else if (!ev && !resyncing && s.trim() && strayWarned < 10) {
       strayWarned++;
       queue.push({ kind: 'warning', diagnostic: at(C.xmlStrayText, 'warning', `text outside any \`<Event>\`: \`${excerpt(s)}\``, parser.line, Math.max(1, parser.column - s.length + 1)) });
     }

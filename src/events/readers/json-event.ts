@@ -54,26 +54,31 @@ export function* readJsonEvents(
       timeCreated = stripNul(timeText).trim();
       diagnostics.push(textDiag(C.eventBadField, 'warning', timeText ? `time \`${timeCreated}\` is not an ISO 8601 timestamp` : 'event has no time', file, rec.line));
     }
-    const opt = <K extends string, V>(k: K, val: V | undefined): { [P in K]?: V } =>
-      (val === undefined || val === '' ? {} : { [k]: val }) as { [P in K]?: V };
-    const guid = scalar(f.providerGuid)?.trim();
-    const raw: RawEvent = {
+    const raw: { -readonly [K in keyof RawEvent]: RawEvent[K] } = {
       provider: scalar(f.provider)?.trim() ?? '',
-      ...opt('providerGuid', guid ? `{${guid.replace(/^\{|\}$/g, '').toUpperCase()}}` : undefined),
       eventId: id,
-      ...opt('version', intValue(f.version)),
-      ...opt('level', intValue(f.level)),
-      ...opt('task', intValue(f.task)),
-      ...opt('opcode', intValue(f.opcode)),
-      ...opt('keywords', scalar(f.keywords)?.trim()),
       timeCreated,
-      ...opt('recordId', intValue(f.recordId)),
       channel: scalar(f.channel)?.trim() ?? '',
       computer: scalar(f.computer)?.trim() ?? '',
-      ...opt('securityUserId', scalar(f.securityUserId)?.trim()),
       data: f.data,
       source: rec.source,
     };
+    const guid = scalar(f.providerGuid)?.trim();
+    if (guid) raw.providerGuid = `{${guid.replace(/^\{|\}$/g, '').toUpperCase()}}`;
+    const version = intValue(f.version);
+    if (version !== undefined) raw.version = version;
+    const level = intValue(f.level);
+    if (level !== undefined) raw.level = level;
+    const task = intValue(f.task);
+    if (task !== undefined) raw.task = task;
+    const opcode = intValue(f.opcode);
+    if (opcode !== undefined) raw.opcode = opcode;
+    const keywords = scalar(f.keywords)?.trim();
+    if (keywords) raw.keywords = keywords;
+    const recordId = intValue(f.recordId);
+    if (recordId !== undefined) raw.recordId = recordId;
+    const user = scalar(f.securityUserId)?.trim();
+    if (user) raw.securityUserId = user;
     for (const d of diagnostics) yield { kind: 'warning', diagnostic: d };
     yield { kind: 'event', raw };
   }

@@ -30,12 +30,12 @@ describe.skipIf(!hasCorpus)('every corpus MSIX/Appx', () => {
   const files = corpusFiles(['.msix', '.appx', '.msixbundle', '.appxbundle']);
   it('finds them', () => expect(files.length).toBeGreaterThanOrEqual(2));
   for (const rel of files) {
-    it(`${rel}: identity equals the manifest's Identity attributes`, () => {
+    it(`${rel}: identity equals the manifest's Identity attributes`, async () => {
       const bytes = readCorpus(rel);
       const text = Buffer.from(unzipSync(bytes, { filter: (f) => f.name === 'AppxManifest.xml' })['AppxManifest.xml']!).toString('utf8');
       const tag = /<Identity\b[^>]*>/.exec(text)![0];
       const attr = (n: string): string => new RegExp(`\\b${n}="([^"]*)"`).exec(tag)![1]!;
-      const r = readAppx(bytes, { file: rel });
+      const r = await readAppx(bytes, { file: rel });
       expect(r.ok).toBe(true);
       if (!r.ok) return;
       expect(r.value.identity.name).toBe(attr('Name'));
@@ -43,21 +43,22 @@ describe.skipIf(!hasCorpus)('every corpus MSIX/Appx', () => {
       expect(r.value.identity.version).toBe(attr('Version'));
     });
   }
-  it('unsigned package: identity, no publisher, says why', () => {
-    const r = readAppx(readCorpus(fileIdentity.msixUnsigned));
+  it('unsigned package: identity, no publisher, says why', async () => {
+    const r = await readAppx(readCorpus(fileIdentity.msixUnsigned));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.identity.name).toBe('minimal');
     expect(r.value.publisher).toBeUndefined();
     expect(r.value.reasons).toEqual(['the package is not signed (no AppxSignature.p7x)']);
   });
-  it('signed package: signer is the jsign 2022 RSA test certificate; publisher fields per §F.3', () => {
-    const r = readAppx(readCorpus(fileIdentity.msixSigned));
+  it('signed package: signer is the jsign 2022 RSA test certificate; publisher fields per §F.3', async () => {
+    const r = await readAppx(readCorpus(fileIdentity.msixSigned));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.value.signer?.signerSubject).toBe('CN=Jsign Code Signing Test Certificate 2022 (RSA)');
-    expect(r.value.signer?.publisherName).toBe('CN=JSIGN CODE SIGNING TEST CERTIFICATE 2022 (RSA)');
+    expect(r.value.signerSubject).toBe('CN=Jsign Code Signing Test Certificate 2022 (RSA)');
+    expect(r.value.signerPublisherName).toBe('CN=JSIGN CODE SIGNING TEST CERTIFICATE 2022 (RSA)');
     expect(r.value.reasons).toEqual([]);
+    expect(r.value.signer?.messageDigestMatches && r.value.signer.signatureVerified).toBe(true);
     expect(r.value.publisher).toEqual({
       publisherName: 'CN=Jsign Code Signing Test Certificate 2022 (RSA)',
       productName: 'minimal',
@@ -65,5 +66,21 @@ describe.skipIf(!hasCorpus)('every corpus MSIX/Appx', () => {
       binaryVersion: '1.0.0.0',
     });
     expect(r.value.packageFamilyName).toBe(`minimal_${publisherId('CN=Jsign Code Signing Test Certificate 2022 (RSA)')}`);
+  });
+});
+
+describe.skipIf(!hasCorpus)('tampered signature', () => {
+  it('a changed byte in the signer\'s signed attributes drops the publisher and says why', async () => {
+    const { zipSync } = await import('fflate');
+    const members = unzipSync(readCorpus(fileIdentity.msixSigned));
+    const p7x = new Uint8Array(members['AppxSignature.p7x']!);
+    // The last bytes of the SignedData are the RSA signature value: flip one.
+    p7x[p7x.length - 5] = p7x[p7x.length - 5]! ^ 0xff;
+    const r = await readAppx(zipSync({ ...members, 'AppxSignature.p7x': p7x }));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.value.signatureValid).toBe(false);
+    expect(r.value.publisher).toBeUndefined();
+    expect(r.value.reasons.join(' ')).toMatch(/does not verify/);
   });
 });

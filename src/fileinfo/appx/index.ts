@@ -3,8 +3,9 @@
  * and the signer of `AppxSignature.p7x`. Used by fileinfo/identify.ts. The ZIP is read with fflate's
  * `unzipSync`, extracting only the few members needed and only below size caps (zip bombs); the manifest
  * with saxes. Spec: shared/spec/formats.md §F.1–§F.3; applocker.md §5.1 (packaged apps).
- * Not done: the AppX package digest (§F.1, not prototyped anywhere here); the signer counts when the
- * signature over its signed attributes verifies and its subject equals the manifest Publisher.
+ * Not done: the AppX package digest (§F.1, not prototyped anywhere here); the signer counts when its
+ * messageDigest and signature verify (fileinfo/authenticode `readSignedData`) and its subject equals the
+ * manifest Publisher.
  */
 import { createHash } from 'node:crypto';
 import { unzipSync } from 'fflate';
@@ -12,7 +13,7 @@ import { SaxesParser } from 'saxes';
 import { decodeUtf8, toHex } from '../../bytes/index.js';
 import { fail, ok, type Diagnostic, type Result } from '../../diag/index.js';
 import type { PublisherInfo } from '../../policy/file-information.js';
-import { readPkcs7Signer, type Pkcs7Signer } from '../msi/pkcs7-signer.js';
+import { readSignedData, type SignatureInfo } from '../authenticode/index.js';
 
 export interface AppxLimits {
   /** Largest manifest or signature member we will inflate (bytes). Default 8 MiB. */
@@ -37,7 +38,12 @@ export interface AppxInfo {
   readonly isBundle: boolean;
   /** `Name_PublisherId` (§F.3). */
   readonly packageFamilyName: string;
-  readonly signer?: Pkcs7Signer;
+  /** The primary signature of AppxSignature.p7x as the Authenticode reader checked it. */
+  readonly signer?: SignatureInfo;
+  /** The signer subject as CertNameToStr renders it (must equal the manifest Publisher, §F.2). */
+  readonly signerSubject?: string;
+  /** AppLocker PublisherName of the signer certificate (§B.6). */
+  readonly signerPublisherName?: string;
   /** The signer counts (publisher rules can match) only when this is true. */
   readonly signatureValid: boolean;
   readonly reasons: readonly string[];
@@ -120,10 +126,10 @@ export function parseManifestIdentity(xml: string, opts: { file?: string } = {})
 /**
  * Reads an .appx/.msix (or bundle): identity, family name, signer.
  * @example
- * const r = readAppx(bytes, { file: 'app.msix' });
+ * const r = await readAppx(bytes, { file: 'app.msix' });
  * if (r.ok) r.value.identity.publisher // 'CN=Contoso, O=Contoso, L=Redmond, S=Washington, C=US'
  */
-export function readAppx(bytes: Uint8Array, opts: { file?: string; limits?: Partial<AppxLimits> } = {}): Result<AppxInfo> {
+export async function readAppx(bytes: Uint8Array, opts: { file?: string; limits?: Partial<AppxLimits> } = {}): Promise<Result<AppxInfo>> {
   const limits = { ...DEFAULT_APPX_LIMITS, ...opts.limits };
   const file = opts.file;
   let members: Record<string, Uint8Array>;
@@ -153,32 +159,36 @@ export function readAppx(bytes: Uint8Array, opts: { file?: string; limits?: Part
 
   const diagnostics: Diagnostic[] = [];
   const reasons: string[] = [];
-  let signer: Pkcs7Signer | undefined;
+  let signer: SignatureInfo | undefined;
   const p7x = members[SIGNATURE];
   if (!p7x) reasons.push('the package is not signed (no AppxSignature.p7x)');
   else if (!(p7x[0] === 0x50 && p7x[1] === 0x4b && p7x[2] === 0x43 && p7x[3] === 0x58)) {
     reasons.push('AppxSignature.p7x does not start with `PKCX`');
   } else {
-    const s = readPkcs7Signer(p7x.subarray(4), file !== undefined ? { file } : {});
-    if (!s.ok) {
-      diagnostics.push(...s.diagnostics.map((d) => ({ ...d, severity: 'warning' as const })));
-      reasons.push('AppxSignature.p7x is not a readable PKCS#7 SignedData');
-    } else {
-      signer = s.value;
-      reasons.push(...s.value.reasons);
+    // The AppX package digest (§F.1) is not computed here, so the file-digest comparison is left out:
+    // the signer counts when messageDigest and the signature over the signed attributes verify.
+    const sigDiags: Diagnostic[] = [];
+    const sigs = await readSignedData(p7x.subarray(4), { expectedDigest: () => undefined, ...(file !== undefined ? { file } : {}) }, sigDiags);
+    diagnostics.push(...sigDiags.map((d) => ({ ...d, severity: d.severity === 'error' ? ('warning' as const) : d.severity })));
+    signer = sigs[0];
+    if (!signer?.signer) reasons.push('AppxSignature.p7x is not a readable Authenticode signature');
+    else {
+      if (!signer.messageDigestMatches) reasons.push('the signed attributes do not match the signed content (messageDigest)');
+      if (!signer.signatureVerified) reasons.push('the signature over the signed attributes does not verify');
       // A package installs only when its manifest Publisher equals the signer subject (§F.2).
-      if (s.value.signerSubject !== identity.publisher) {
-        reasons.push(`the signer \`${s.value.signerSubject}\` is not the manifest publisher \`${identity.publisher}\``);
+      if (signer.signer.subject !== identity.publisher) {
+        reasons.push(`the signer \`${signer.signer.subject}\` is not the manifest publisher \`${identity.publisher}\``);
       }
     }
   }
-  const signatureValid = signer !== undefined && reasons.length === 0;
+  const signatureValid = signer?.signer !== undefined && reasons.length === 0;
   return ok(
     {
       identity,
       isBundle,
       packageFamilyName: `${identity.name}_${publisherId(identity.publisher)}`,
       ...(signer ? { signer } : {}),
+      ...(signer?.signer ? { signerSubject: signer.signer.subject, signerPublisherName: signer.signer.publisherName } : {}),
       signatureValid,
       reasons,
       ...(signatureValid

@@ -26,7 +26,8 @@ export const AUTH_CODES = {
   unsupportedKey: 'fileinfo.authenticode.unsupported-key',
   explicitEcc: 'fileinfo.authenticode.explicit-ecc-parameters',
   nestedTooDeep: 'fileinfo.authenticode.nested-too-deep',
-  chainNotChecked: 'fileinfo.authenticode.chain-not-checked',
+  chainNotTrusted: 'fileinfo.authenticode.chain-not-trusted',
+  noCodeSigningEku: 'fileinfo.authenticode.no-code-signing-eku',
   primaryInvalid: 'fileinfo.authenticode.primary-signature-invalid',
   multipleOrganizations: 'fileinfo.authenticode.multiple-o-attributes',
 } as const;

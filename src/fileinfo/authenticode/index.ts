@@ -43,6 +43,10 @@ export interface SignatureInfo {
   readonly messageDigestMatches: boolean;
   readonly signatureVerified: boolean;
   readonly verifiedBy?: 'pkijs' | 'node:crypto';
+  /** From the signer certificate's EKU extension; undefined when it has none (any purpose). */
+  readonly codeSigningEku?: boolean;
+  /** Chains to a caller-supplied trusted root; undefined when no roots were given. */
+  readonly chainVerified?: boolean;
   readonly signer?: CertificateSummary;
   /** Whether a counter-signature or RFC 3161 timestamp is present (not verified). */
   readonly timestamped: boolean;
@@ -53,7 +57,8 @@ export interface SignatureInfo {
 
 /** What is and is not checked offline — carried on every result so nobody mistakes "valid" for "trusted". */
 export interface TrustScope {
-  readonly chainChecked: false;
+  /** True only when the caller supplied trusted roots (`trustedRoots`). */
+  readonly chainChecked: boolean;
   readonly revocationChecked: false;
   readonly timestampChecked: false;
   readonly catalogChecked: false;
@@ -66,9 +71,28 @@ export const OFFLINE_TRUST_SCOPE: TrustScope = {
   timestampChecked: false,
   catalogChecked: false,
   note: 'checked: file digest, messageDigest attribute, signature over the signed attributes with the signer certificate key, '
-    + 'ECC explicit-parameter keys refused. not checked: chain to a trusted root, code-signing EKU, validity dates, revocation, '
-    + 'timestamps, catalog (.cat) signatures — AppLocker on Windows checks these with WinVerifyTrust',
+    + 'code-signing EKU when the certificate has one, ECC explicit-parameter keys refused. not checked: chain to a trusted root '
+    + '(no roots given), validity dates, revocation, timestamps, catalog (.cat) signatures — AppLocker on Windows checks these with WinVerifyTrust',
 };
+
+/** The scope when the caller supplied trusted roots: the chain is built and checked (pkijs), revocation still is not. */
+export const ROOTED_TRUST_SCOPE: TrustScope = {
+  chainChecked: true,
+  revocationChecked: false,
+  timestampChecked: false,
+  catalogChecked: false,
+  note: 'checked: file digest, messageDigest attribute, signature over the signed attributes, code-signing EKU, chain to one of the '
+    + 'supplied trusted roots with validity at the check date (pkijs), ECC explicit-parameter keys refused. not checked: revocation, '
+    + 'timestamps, catalog (.cat) signatures',
+};
+
+/** Options shared by every reader that checks signatures. */
+export interface TrustOptions {
+  /** DER roots to require a chain to (e.g. the reference machine's exported root store); none = no chain check. */
+  readonly trustedRoots?: readonly Uint8Array[];
+  /** When certificates must be valid for the chain check (default now). */
+  readonly checkDate?: Date;
+}
 
 export interface AuthenticodeInfo {
   /** At least one PKCS#7 signature was found. */
@@ -85,7 +109,7 @@ export interface AuthenticodeInfo {
   readonly trust: TrustScope;
 }
 
-export interface ReadSignedDataOptions {
+export interface ReadSignedDataOptions extends TrustOptions {
   /** The file hash this signature should carry, computed by the caller, upper-case hex. */
   readonly expectedDigest: (algorithm: DigestAlgorithm) => string | undefined;
   readonly file?: string;
@@ -163,14 +187,20 @@ async function walk(der: Uint8Array, opts: ReadSignedDataOptions, depth: number,
   }
   // Contents octets of SpcIndirectDataContent: the DER value without tag and length (RFC 2315 §9.3 quirk).
   const contentOctets = new Uint8Array(eContent.valueBlock.valueBeforeDecodeView);
-  const check = await checkSigner(sd, contentOctets, { ...(file !== undefined ? { file } : {}), ...(at !== undefined ? { offset: at } : {}) });
+  const check = await checkSigner(sd, contentOctets, {
+    ...(file !== undefined ? { file } : {}),
+    ...(at !== undefined ? { offset: at } : {}),
+    ...(opts.trustedRoots ? { trustedRoots: opts.trustedRoots } : {}),
+    ...(opts.checkDate ? { checkDate: opts.checkDate } : {}),
+  });
   local.push(...check.reasons);
   const si = sd.signerInfos[0];
   const unsigned = si?.unsignedAttrs?.attributes ?? [];
   const timestamped = unsigned.some((a) => a.type === OID_COUNTER_SIGNATURE || a.type === OID_RFC3161_TIMESTAMP);
   const digestMatches = computedDigest !== undefined && computedDigest === signedDigest;
   const messageDigestMatches = check.messageDigestMatches === true;
-  const valid = digestMatches && messageDigestMatches && check.signatureVerified && !local.some((d) => d.severity === 'error');
+  const valid = digestMatches && messageDigestMatches && check.signatureVerified && check.codeSigningEku !== false
+    && (opts.trustedRoots === undefined || check.chainVerified === true) && !local.some((d) => d.severity === 'error');
   out.push({
     index,
     entry,
@@ -184,6 +214,8 @@ async function walk(der: Uint8Array, opts: ReadSignedDataOptions, depth: number,
     messageDigestMatches,
     signatureVerified: check.signatureVerified,
     ...(check.verifiedBy ? { verifiedBy: check.verifiedBy } : {}),
+    ...(check.codeSigningEku !== undefined ? { codeSigningEku: check.codeSigningEku } : {}),
+    ...(check.chainVerified !== undefined ? { chainVerified: check.chainVerified } : {}),
     ...(check.signer ? { signer: check.signer } : {}),
     timestamped,
     valid,
@@ -211,7 +243,7 @@ async function walk(der: Uint8Array, opts: ReadSignedDataOptions, depth: number,
  * const info = await readAuthenticode(bytes, pe);
  * info.publisher?.publisherName; // 'O=MICROSOFT CORPORATION, L=REDMOND, S=WASHINGTON, C=US'
  */
-export async function readAuthenticode(bytes: Uint8Array, pe: PeImage, opts: { readonly file?: string } = {}): Promise<AuthenticodeInfo> {
+export async function readAuthenticode(bytes: Uint8Array, pe: PeImage, opts: { readonly file?: string } & TrustOptions = {}): Promise<AuthenticodeInfo> {
   const file = opts.file;
   const diags: Diagnostic[] = [];
   const entries = readCertificateTable(bytes, pe, diags, file);
@@ -240,6 +272,8 @@ export async function readAuthenticode(bytes: Uint8Array, pe: PeImage, opts: { r
       expectedDataType: OID_SPC_PE_IMAGE_DATA,
       firstIndex: signatures.length,
       entry: i,
+      ...(opts.trustedRoots ? { trustedRoots: opts.trustedRoots } : {}),
+      ...(opts.checkDate ? { checkDate: opts.checkDate } : {}),
     }, diags);
     signatures.push(...found);
   }
@@ -272,6 +306,6 @@ export async function readAuthenticode(bytes: Uint8Array, pe: PeImage, opts: { r
     ...(publisher ? { publisher } : {}),
     reasons,
     imageDigests,
-    trust: OFFLINE_TRUST_SCOPE,
+    trust: opts.trustedRoots ? ROOTED_TRUST_SCOPE : OFFLINE_TRUST_SCOPE,
   };
 }

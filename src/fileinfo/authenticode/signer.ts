@@ -41,6 +41,10 @@ export interface SignerCheck {
   /** The signature over the signed attributes verifies with the signer certificate's key. */
   readonly signatureVerified: boolean;
   readonly verifiedBy?: 'pkijs' | 'node:crypto';
+  /** Signer certificate allows code signing: true/false from its EKU extension, undefined when it has none (any purpose). */
+  readonly codeSigningEku?: boolean;
+  /** Chain to one of the caller's trusted roots (only when roots were given; pkijs path building, no revocation). */
+  readonly chainVerified?: boolean;
   readonly reasons: Diagnostic[];
 }
 
@@ -95,6 +99,38 @@ function findSignerCertificate(sd: pkijs.SignedData, si: pkijs.SignerInfo): pkij
 export interface SignerCheckOptions {
   readonly file?: string;
   readonly offset?: number;
+  /**
+   * DER certificates to trust as roots. When given, the signer must chain to one of them (pkijs
+   * CertificateChainValidationEngine over the certificates in the signature; no revocation). When absent,
+   * no chain is checked — say so (TrustScope).
+   */
+  readonly trustedRoots?: readonly Uint8Array[];
+  /** Time at which certificates must be valid for the chain check (default: now). */
+  readonly checkDate?: Date;
+}
+
+const OID_EKU = '2.5.29.37';
+const OID_EKU_CODE_SIGNING = '1.3.6.1.5.5.7.3.3';
+const OID_EKU_ANY = '2.5.29.37.0';
+
+/** true/false when the certificate has an EKU extension (code signing or any purpose listed?), undefined otherwise. */
+export function allowsCodeSigning(cert: pkijs.Certificate): boolean | undefined {
+  const ext = cert.extensions?.find((e) => e.extnID === OID_EKU);
+  if (!ext) return undefined;
+  const purposes = (ext.parsedValue as pkijs.ExtKeyUsage | undefined)?.keyPurposes ?? [];
+  return purposes.includes(OID_EKU_CODE_SIGNING) || purposes.includes(OID_EKU_ANY);
+}
+
+async function verifyChain(sd: pkijs.SignedData, signer: pkijs.Certificate, roots: readonly Uint8Array[], checkDate: Date): Promise<{ ok: boolean; message: string }> {
+  try {
+    const trustedCerts = roots.map((der) => pkijs.Certificate.fromBER(new Uint8Array(der)));
+    const certs = (sd.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
+    const chain = new pkijs.CertificateChainValidationEngine({ trustedCerts, certs: [...certs.filter((c) => c !== signer), signer], checkDate });
+    const r = await chain.verify({}, engine);
+    return { ok: r.result === true, message: r.resultMessage ?? '' };
+  } catch (e) {
+    return { ok: false, message: errorText(e) };
+  }
 }
 
 /** Checks signerInfos[0] of `sd` over `contentOctets` (the DER value of the encapsulated content). */
@@ -174,11 +210,25 @@ export async function checkSigner(sd: pkijs.SignedData, contentOctets: Uint8Arra
   if (verifiedBy !== undefined && !signatureVerified) {
     reasons.push(authDiag(AUTH_CODES.badSignature, 'error', `the signature over the signed attributes does not verify with the key of \`${signer.subject}\``, at, 'SignerInfo.encryptedDigest', file));
   }
+  // An EKU extension without code signing is a certificate not meant for code (A_SSLippery_Slope.exe, §B.4
+  // step 5); Windows refuses it whatever the chain. No EKU extension = any purpose.
+  const codeSigningEku = allowsCodeSigning(cert);
+  if (codeSigningEku === false) {
+    reasons.push(authDiag(AUTH_CODES.noCodeSigningEku, 'error', `the signer certificate \`${signer.subject}\` is not allowed to sign code (its extended key usage lacks 1.3.6.1.5.5.7.3.3)`, at, 'Certificate.extensions.extKeyUsage', file));
+  }
+  let chainVerified: boolean | undefined;
+  if (opts.trustedRoots && signatureVerified) {
+    const r = await verifyChain(sd, cert, opts.trustedRoots, opts.checkDate ?? new Date());
+    chainVerified = r.ok;
+    if (!r.ok) reasons.push(authDiag(AUTH_CODES.chainNotTrusted, 'error', `the signer \`${signer.subject}\` does not chain to a trusted root: ${r.message.charAt(0).toLowerCase() + r.message.slice(1).replace(/\.$/, '')}`, at, 'SignedData.certificates', file));
+  }
   return {
     signer,
     ...(messageDigestMatches !== undefined ? { messageDigestMatches } : {}),
     signatureVerified,
     ...(verifiedBy ? { verifiedBy } : {}),
+    ...(codeSigningEku !== undefined ? { codeSigningEku } : {}),
+    ...(chainVerified !== undefined ? { chainVerified } : {}),
     reasons,
   };
 }

@@ -11,7 +11,7 @@ import type { PublisherInfo } from '../../policy/file-information.js';
 import { parseCompoundFile, type CfbLimits, type CompoundFile } from './cfb.js';
 import { decodeMsiStreamName, parseStringPool } from './msi-strings.js';
 import { parsePropertyTable } from './property-table.js';
-import { readPkcs7Signer, type Pkcs7Signer } from './pkcs7-signer.js';
+import { readSignedData, type SignatureInfo } from '../authenticode/index.js';
 import { DIGITAL_SIGNATURE, DIGITAL_SIGNATURE_EX, msiDigest } from './signature.js';
 import { upperCaseLikeWindows } from '../authenticode/publisher-name.js';
 
@@ -21,11 +21,14 @@ export { decodeMsiStreamName, parseStringPool } from './msi-strings.js';
 export type { StringPool } from './msi-strings.js';
 export { parsePropertyTable } from './property-table.js';
 export { msiDigest, msiPrehash } from './signature.js';
-export { readPkcs7Signer } from './pkcs7-signer.js';
-export type { Pkcs7Signer, DigestName } from './pkcs7-signer.js';
 
 export interface MsiSignature {
-  readonly signer: Pkcs7Signer;
+  /** The primary signature as the Authenticode reader checked it (digest, messageDigest, signature). */
+  readonly signature: SignatureInfo;
+  /** AppLocker PublisherName of the signer certificate (§B.6), whether or not the signature is valid. */
+  readonly publisherName?: string;
+  /** The signer subject as CertNameToStr renders it, original case. */
+  readonly signerSubject?: string;
   /** Digest the signature stores (SpcIndirectDataContent), upper hex. */
   readonly storedDigest?: string;
   /** Digest calculated over this file with the stored algorithm (with the pre-hash when the Ex stream exists). */
@@ -71,12 +74,13 @@ function tableStream(cf: CompoundFile, table: string): ReturnType<CompoundFile['
 }
 
 /**
- * Reads an MSI's AppLocker facts.
+ * Reads an MSI's AppLocker facts. The signature is checked by the Authenticode reader
+ * (fileinfo/authenticode `readSignedData`) against the MSI digest computed here (§D.3).
  * @example
- * const r = readMsi(bytes, { file: 'setup.msi' });
+ * const r = await readMsi(bytes, { file: 'setup.msi' });
  * if (r.ok) r.value.publisher?.binaryName // '{D646F222-…}'
  */
-export function readMsi(bytes: Uint8Array, opts: { file?: string; limits?: Partial<CfbLimits> } = {}): Result<MsiInfo> {
+export async function readMsi(bytes: Uint8Array, opts: { file?: string; limits?: Partial<CfbLimits> } = {}): Promise<Result<MsiInfo>> {
   const cfr = parseCompoundFile(bytes, opts);
   if (!cfr.ok) return fail(cfr.diagnostics);
   const cf = cfr.value;
@@ -113,26 +117,30 @@ export function readMsi(bytes: Uint8Array, opts: { file?: string; limits?: Parti
   const sigEntry = cf.child(cf.root, DIGITAL_SIGNATURE);
   if (sigEntry) {
     const der = cf.readStream(sigEntry);
-    const signer = der.ok ? readPkcs7Signer(der.value, file !== undefined ? { file } : {}) : der;
-    if (!signer.ok) diagnostics.push(...signer.diagnostics.map((d) => ({ ...d, severity: 'warning' as const })));
+    if (!der.ok) diagnostics.push(...der.diagnostics.map((d) => ({ ...d, severity: 'warning' as const })));
     else {
-      const s = signer.value;
-      const reasons = [...s.reasons];
-      let calculated: string | undefined;
-      const alg = s.indirectDigestAlgorithm;
-      if (alg && s.indirectDigest) {
-        const withPrehash = cf.child(cf.root, DIGITAL_SIGNATURE_EX) !== undefined;
-        const d = msiDigest(cf, alg, { withPrehash });
-        if (d.ok) calculated = toHex(d.value);
-        if (calculated !== toHex(s.indirectDigest)) reasons.push(`the MSI digest \`${calculated ?? '?'}\` does not match the signed digest \`${toHex(s.indirectDigest)}\``);
+      // signtool adds MsiDigitalSignatureEx; then the signed digest covers its metadata pre-hash too (§D.3).
+      const withPrehash = cf.child(cf.root, DIGITAL_SIGNATURE_EX) !== undefined;
+      const sigDiags: Diagnostic[] = [];
+      const sigs = await readSignedData(der.value, {
+        expectedDigest: (alg) => {
+          const d = msiDigest(cf, alg, { withPrehash });
+          return d.ok ? toHex(d.value) : undefined;
+        },
+        ...(file !== undefined ? { file } : {}),
+      }, sigDiags);
+      diagnostics.push(...sigDiags.map((d) => ({ ...d, severity: d.severity === 'error' ? ('warning' as const) : d.severity })));
+      const primary = sigs[0];
+      if (primary) {
+        signature = {
+          signature: primary,
+          ...(primary.signer ? { publisherName: primary.signer.publisherName, signerSubject: primary.signer.subject } : {}),
+          ...(primary.signedDigest ? { storedDigest: primary.signedDigest } : {}),
+          ...(primary.computedDigest ? { calculatedDigest: primary.computedDigest } : {}),
+          valid: primary.valid && primary.signer !== undefined,
+          reasons: primary.reasons.filter((d) => d.severity === 'error').map((d) => d.message),
+        };
       }
-      signature = {
-        signer: s,
-        ...(s.indirectDigest ? { storedDigest: toHex(s.indirectDigest) } : {}),
-        ...(calculated ? { calculatedDigest: calculated } : {}),
-        valid: reasons.length === 0,
-        reasons,
-      };
     }
   }
 
@@ -143,7 +151,7 @@ export function readMsi(bytes: Uint8Array, opts: { file?: string; limits?: Parti
   const binaryVersion = normaliseMsiVersion(productVersion);
   const publisher: PublisherInfo | undefined = signature?.valid
     ? {
-        publisherName: signature.signer.publisherName,
+        publisherName: signature.publisherName!,
         productName: upperCaseLikeWindows(productName ?? ''),
         binaryName: upperCaseLikeWindows(productCode ?? ''),
         ...(binaryVersion ? { binaryVersion } : {}),

@@ -50,14 +50,14 @@ describe('MSI stream names and versions (§D.2, §D.4)', () => {
 describe.skipIf(!hasCorpus || !hasMsiinfo)('every corpus MSI: Property table vs msiinfo export', () => {
   it('finds the corpus MSIs', () => expect(msis.length).toBeGreaterThanOrEqual(2));
   for (const rel of msis) {
-    it(rel, () => {
+    it(rel, async () => {
       const text = execFileSync('msiinfo', ['export', corpusPath(rel), 'Property'], { encoding: 'utf8' });
       // msiinfo prints a 3-line header (names, types, table name) then `key\tvalue` rows.
       const want = new Map(text.split(/\r?\n/).slice(3).filter(Boolean).map((l) => {
         const i = l.indexOf('\t');
         return [l.slice(0, i), l.slice(i + 1)] as const;
       }));
-      const r = readMsi(readCorpus(rel), { file: rel });
+      const r = await readMsi(readCorpus(rel), { file: rel });
       expect(r.ok).toBe(true);
       if (!r.ok) return;
       expect(Object.fromEntries(r.value.properties)).toEqual(Object.fromEntries(want));
@@ -69,8 +69,8 @@ describe.skipIf(!hasCorpus || !hasMsiinfo)('every corpus MSI: Property table vs 
 });
 
 describe.skipIf(!hasCorpus)('signed and unsigned MSI (§D.3, §D.4)', () => {
-  it('unsigned: no publisher, hashes present', () => {
-    const r = readMsi(readCorpus(fileIdentity.msiUnsigned));
+  it('unsigned: no publisher, hashes present', async () => {
+    const r = await readMsi(readCorpus(fileIdentity.msiUnsigned));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.signature).toBeUndefined();
@@ -78,8 +78,8 @@ describe.skipIf(!hasCorpus)('signed and unsigned MSI (§D.3, §D.4)', () => {
     expect(r.value.binaryVersion).toBe('1.0.0.0');
     expect(r.value.hashes.SHA256).toMatch(/^[0-9A-F]{64}$/);
   });
-  it('signed: signer is the jsign test certificate as AppLocker formats it, digest matches', () => {
-    const r = readMsi(readCorpus(fileIdentity.msiSigned));
+  it('signed: signer is the jsign test certificate as AppLocker formats it, digest matches', async () => {
+    const r = await readMsi(readCorpus(fileIdentity.msiSigned));
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.signature?.reasons).toEqual([]);
@@ -92,10 +92,10 @@ describe.skipIf(!hasCorpus)('signed and unsigned MSI (§D.3, §D.4)', () => {
       binaryVersion: '1.0.0.0',
     });
     // Signing adds only the signature streams, so the content digest is the unsigned file's.
-    const u = readMsi(readCorpus(fileIdentity.msiUnsigned));
+    const u = await readMsi(readCorpus(fileIdentity.msiUnsigned));
     expect(u.ok && u.value.hashes.SHA256).toBe(r.value.hashes.SHA256);
   });
-  it.skipIf(!hasOsslsigncode)('digests agree with osslsigncode verify', () => {
+  it.skipIf(!hasOsslsigncode)('digests agree with osslsigncode verify', async () => {
     let text = '';
     try {
       text = execFileSync('osslsigncode', ['verify', '-in', corpusPath(fileIdentity.msiSigned)], { encoding: 'utf8', stdio: 'pipe' });
@@ -112,10 +112,10 @@ describe.skipIf(!hasCorpus)('signed and unsigned MSI (§D.3, §D.4)', () => {
     expect(Buffer.from(msiPrehash(cf.value, 'sha1')).toString('hex').toUpperCase()).toBe(ex);
     const d = msiDigest(cf.value, 'sha1', { withPrehash: true });
     expect(d.ok && Buffer.from(d.value).toString('hex').toUpperCase()).toBe(ds);
-    const r = readMsi(readCorpus(fileIdentity.msiSigned));
+    const r = await readMsi(readCorpus(fileIdentity.msiSigned));
     expect(r.ok && r.value.signature?.calculatedDigest).toBe(ds);
   });
-  it('a tampered stream byte makes the signature invalid (no publisher, says why)', () => {
+  it('a tampered stream byte makes the signature invalid (no publisher, says why)', async () => {
     const bytes = new Uint8Array(readCorpus(fileIdentity.msiSigned));
     // Change every copy of the product name (string data and summary information) by one byte.
     const needle = Buffer.from('Minimal MSI package');
@@ -125,12 +125,12 @@ describe.skipIf(!hasCorpus)('signed and unsigned MSI (§D.3, §D.4)', () => {
       bytes[at] = 'N'.charCodeAt(0);
       at = Buffer.from(bytes).indexOf(needle, at + 1);
     }
-    const r = readMsi(bytes);
+    const r = await readMsi(bytes);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.value.productName).toBe('Ninimal MSI package for Jsign tests');
     expect(r.value.signature?.valid).toBe(false);
-    expect(r.value.signature?.reasons.join(' ')).toMatch(/does not match/);
+    expect(r.value.signature?.reasons.join(' ')).toMatch(/changed after signing/);
     expect(r.value.publisher).toBeUndefined();
   });
 });

@@ -7,7 +7,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { ok, type Result } from '../../diag/index.js';
 import type { CfbEntry, CompoundFile } from './cfb.js';
-import type { DigestName } from './pkcs7-signer.js';
+import type { DigestAlgorithm as DigestName } from '../authenticode/index.js';
 
 export const DIGITAL_SIGNATURE = '\u0005DigitalSignature';
 export const DIGITAL_SIGNATURE_EX = '\u0005MsiDigitalSignatureEx';

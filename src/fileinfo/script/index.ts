@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../../diag/index.js';
-import { AUTH_CODES, OFFLINE_TRUST_SCOPE, flatSha256, readSignedData, type SignatureInfo, type TrustScope, type DigestAlgorithm } from '../authenticode/index.js';
+import { AUTH_CODES, OFFLINE_TRUST_SCOPE, ROOTED_TRUST_SCOPE, flatSha256, readSignedData, type SignatureInfo, type TrustOptions, type TrustScope, type DigestAlgorithm } from '../authenticode/index.js';
 import { blockSyntax, decodeScript, findSignatureBlock, scriptKind, signedContent, type ScriptKind } from './signature-block.js';
 
 export { scriptKind, type ScriptKind } from './signature-block.js';
@@ -47,11 +47,11 @@ const diag = (code: string, severity: Diagnostic['severity'], message: string, h
  * s.sha256;                      // the AppLocker FileHash for a script
  * s.publisher?.publisherName;    // 'O=LOCKSTEP TEST CORP, L=REDMOND, S=WASHINGTON, C=US' when validly signed
  */
-export async function readScriptSignature(bytes: Uint8Array, ext: string, opts: { readonly file?: string } = {}): Promise<ScriptSignatureInfo> {
+export async function readScriptSignature(bytes: Uint8Array, ext: string, opts: { readonly file?: string } & TrustOptions = {}): Promise<ScriptSignatureInfo> {
   const kind = scriptKind(ext);
   const sha256 = flatSha256(bytes);
   const reasons: Diagnostic[] = [];
-  const base = { kind, sha256, trust: OFFLINE_TRUST_SCOPE };
+  const base = { kind, sha256, trust: opts.trustedRoots ? ROOTED_TRUST_SCOPE : OFFLINE_TRUST_SCOPE };
   if (bytes.length === 0) {
     // AppLocker cannot hash a zero-length file (§C); report it, keep the value for display.
     reasons.push(diag(SCRIPT_CODES.empty, 'warning', 'zero-length file: AppLocker cannot compute its hash'));
@@ -79,7 +79,12 @@ export async function readScriptSignature(bytes: Uint8Array, ext: string, opts: 
   const content = signedContent(decoded, block, syntax);
   const expectedDigest = (a: DigestAlgorithm): string => createHash(a).update(content).digest('hex').toUpperCase();
   const diags: Diagnostic[] = [];
-  const signatures = await readSignedData(block.der, { expectedDigest, ...(opts.file !== undefined ? { file: opts.file } : {}) }, diags);
+  const signatures = await readSignedData(block.der, {
+    expectedDigest,
+    ...(opts.file !== undefined ? { file: opts.file } : {}),
+    ...(opts.trustedRoots ? { trustedRoots: opts.trustedRoots } : {}),
+    ...(opts.checkDate ? { checkDate: opts.checkDate } : {}),
+  }, diags);
   reasons.push(...diags);
   const primary = signatures[0];
   let publisher: { publisherName: string } | undefined;

@@ -26,6 +26,7 @@ export const POLICY_VALIDATE_CODES = {
   'policy.validate.missing-version-range': 'a FilePublisherCondition has no BinaryVersionRange (accepted, treated as `*`–`*`)',
   'policy.validate.invalid-version-section': 'a BinaryVersionRange section is not `*` or four parts each 0..65535',
   'policy.validate.version-range-order': 'a BinaryVersionRange LowSection is above its HighSection (nothing can match)',
+  'policy.validate.empty-hash-condition': 'a FileHashCondition has no FileHash (the schema needs 1..unbounded)',
   'policy.validate.invalid-hash-type': 'FileHash@Type is not SHA256, SHA256Flat or SHA1 (case-sensitive)',
   'policy.validate.invalid-hash-data': 'FileHash@Data is not `0x` + 64 hex digits (SHA256/SHA256Flat) or 40 (SHA1)',
   'policy.validate.invalid-file-length': 'FileHash@SourceFileLength is not a non-negative integer',

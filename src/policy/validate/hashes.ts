@@ -12,10 +12,14 @@ const DATA_RE: Readonly<Record<number, RegExp>> = { 64: /^0x[0-9A-Fa-f]{64}$/, 4
 
 export const hashesCheck: PolicyCheck = {
   name: 'hashes',
-  codes: ['policy.validate.invalid-hash-type', 'policy.validate.invalid-hash-data', 'policy.validate.invalid-file-length', 'policy.validate.duplicate-hash'],
+  codes: ['policy.validate.empty-hash-condition', 'policy.validate.invalid-hash-type', 'policy.validate.invalid-hash-data', 'policy.validate.invalid-file-length', 'policy.validate.duplicate-hash'],
   check(policy: AppLockerPolicy, ctx: ValidationContext): void {
     for (const { condition: c } of conditionSites(policy)) {
       if (c.kind !== 'FileHashCondition') continue;
+      if (c.fileHashes.length === 0) {
+        ctx.report('policy.validate.empty-hash-condition', 'error', 'the hash condition has no <FileHash>', c, undefined,
+          'a hash condition needs at least one <FileHash Type=… Data=…> (applocker.md §1.1: 1..unbounded)');
+      }
       const seen = new Set<string>();
       for (const h of c.fileHashes) {
         const digits = HEX_DIGITS[h.type as FileHashType] as number | undefined;

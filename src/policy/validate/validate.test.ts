@@ -27,6 +27,10 @@ const policy = (...cols: [string, Rule[], Partial<RuleCollection>?][]): AppLocke
   version: '1', ruleCollections: cols.map(([type, rules, extra]) => ({ type: type as 'Exe', enforcementMode: 'AuditOnly', rules, ...extra })),
 });
 
+function at(d: Diagnostic): string {
+  const l = d.location as TextLocation | undefined;
+  return l ? `${l.line}:${l.column}` : '';
+}
 function only(p: AppLockerPolicy): Diagnostic[] {
   return validatePolicy(p);
 }
@@ -132,6 +136,13 @@ describe('validatePolicy checks', () => {
     ]);
     expect(ds[3]!.message).toMatch(/it must start with `0x`/);
     expect(ds[4]!.message).toMatch(/not hex digits/);
+  });
+
+  it('an empty hash condition', () => {
+    const h = hash('SHA256', SHA256);
+    expect(codes(policy(['Exe', [{ ...h, condition: { kind: 'FileHashCondition', fileHashes: [] } }]]))).toEqual(['policy.validate.empty-hash-condition']);
+    const r = parsePolicy('<AppLockerPolicy Version="1"><RuleCollection Type="Exe" EnforcementMode="Enabled"><FileHashRule Id="921cc481-6e17-4653-8f75-050b80acca20" Name="n" Description="" UserOrGroupSid="S-1-1-0" Action="Deny"><Conditions><FileHashCondition /></Conditions></FileHashRule></RuleCollection></AppLockerPolicy>');
+    expect(r.diagnostics.map((d) => [d.code, at(d)])).toEqual([['policy.validate.empty-hash-condition', '1:214']]);
   });
 
   it('conditions that do not belong: path/hash rules and exceptions in Appx, extensions outside Exe/Dll', () => {

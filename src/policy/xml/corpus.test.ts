@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { corpusSkipReason, hasCorpus, policies, readCorpus } from '../../../test-support/corpus.js';
-import { buildXmlTree, encodePolicy, parsePolicy, serializePolicy, type ParsedPolicy, type XmlElement } from '../index.js';
+import { buildXmlTree, encodePolicy, formatOptionsOf, parsePolicy, serializePolicy, type ParsedPolicy, type XmlElement } from '../index.js';
 
 const goldenDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'testdata', 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';
@@ -55,10 +55,6 @@ function parseOk(bytes: Uint8Array | string, file: string): ParsedPolicy {
   const r = parsePolicy(bytes, { file });
   if (!r.ok) throw new Error(`${file}: ${r.diagnostics.map((d) => d.code).join(', ')}`);
   return r.value;
-}
-
-function formatOptions(p: ParsedPolicy) {
-  return { root: p.root, newline: p.newline, xmlDeclaration: p.xmlDeclaration, encoding: p.encoding === 'utf-8' ? 'utf-8' as const : 'utf-16le' as const, bom: p.bom };
 }
 
 /** The file's lines without comments, indentation or blank lines: what is left when layout is ignored. */
@@ -110,16 +106,16 @@ describe.skipIf(!hasCorpus)(`corpus policies${hasCorpus ? '' : ` (${corpusSkipRe
           const text = serializePolicy(parsed.policy, { style, root: parsed.root });
           expect(parseOk(text, key).policy).toEqual(parsed.policy);
         }
-        const bytes2 = encodePolicy(parsed.policy, formatOptions(parsed));
+        const bytes2 = encodePolicy(parsed.policy, formatOptionsOf(parsed));
         const again = parseOk(bytes2, key);
         expect(again.policy).toEqual(parsed.policy);
         expect([again.root, again.encoding, again.bom, again.newline]).toEqual([parsed.root, parsed.encoding, parsed.bom, parsed.newline]);
       });
 
       it('fmt is idempotent and byte-faithful', () => {
-        const once = encodePolicy(parsed.policy, formatOptions(parsed));
+        const once = encodePolicy(parsed.policy, formatOptionsOf(parsed));
         const p2 = parseOk(once, key);
-        const twice = encodePolicy(p2.policy, formatOptions(p2));
+        const twice = encodePolicy(p2.policy, formatOptionsOf(p2));
         expect(Buffer.from(twice).equals(Buffer.from(once))).toBe(true);
       });
 
@@ -129,7 +125,7 @@ describe.skipIf(!hasCorpus)(`corpus policies${hasCorpus ? '' : ` (${corpusSkipRe
         // which leaves their <Exceptions> empty, and an empty <Exceptions> is not written.
         expect(flatten(canonical)).toEqual(flatten(decode(bytes, parsed)));
         if (!attributeOrderDiffers.includes(key)) expect(contentLines(canonical)).toEqual(contentLines(decode(bytes, parsed)));
-        if (byteIdentical.includes(key)) expect(Buffer.from(encodePolicy(parsed.policy, formatOptions(parsed))).equals(bytes)).toBe(true);
+        if (byteIdentical.includes(key)) expect(Buffer.from(encodePolicy(parsed.policy, formatOptionsOf(parsed))).equals(bytes)).toBe(true);
       });
 
       it('matches its golden canonical output', () => {

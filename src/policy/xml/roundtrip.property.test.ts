@@ -9,6 +9,7 @@ import type {
   AppLockerPolicy, FileHash, FileHashRule, FilePathCondition, FilePathRule, FilePublisherCondition, FilePublisherRule, Rule,
   RuleCollection, RuleCollectionExtensions, RuleCondition,
 } from '../model.js';
+import { POLICY_VALIDATE_CODES, validatePolicy } from '../validate/index.js';
 import { escapeAttribute } from './fragment.js';
 import { parsePolicy } from './parse.js';
 import { encodePolicy } from './serialize.js';
@@ -94,5 +95,11 @@ describe('round trip (property)', () => {
         }
       },
     ), { numRuns: 300 });
+  });
+
+  it('validatePolicy never throws on random models and only emits listed codes', () => {
+    fc.assert(fc.property(policy, (p) => {
+      for (const d of validatePolicy(p)) expect(POLICY_VALIDATE_CODES[d.code as keyof typeof POLICY_VALIDATE_CODES], d.code).toBeTruthy();
+    }), { numRuns: 200 });
   });
 });

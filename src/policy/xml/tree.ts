@@ -22,7 +22,7 @@ export interface XmlElement {
   readonly name: string;
   readonly attributes: XmlAttribute[];
   readonly children: XmlElement[];
-  /** Concatenated character data directly inside this element (whitespace included). */
+  /** Concatenated character data directly inside this element (whitespace-only runs dropped). */
   text: string;
   /** Offset of the element's `<`. Positions stay offsets until a diagnostic or a location is asked for. */
   readonly offset: number;
@@ -204,11 +204,12 @@ export function buildXmlTree(text: string, file?: string, limits: XmlTreeLimits 
   const onText = (s: string): void => {
     const el = stack[stack.length - 1];
     if (!el) return;
-    if (el.textOffset === undefined) {
-      const k = s.search(/\S/);
-      // saxes emits text when it reaches the next markup; the run started s.length characters earlier.
-      if (k >= 0) el.textOffset = Math.max(0, text.lastIndexOf('<', parser.position - 1) - s.length + k);
-    }
+    const k = s.search(/\S/);
+    // Indentation between elements is the bulk of all text and means nothing here (no xml:space in the
+    // schema): keep only runs with content, which also spares a string per element in a big policy.
+    if (k < 0) return;
+    // saxes emits text when it reaches the next markup; the run started s.length characters earlier.
+    if (el.textOffset === undefined) el.textOffset = Math.max(0, text.lastIndexOf('<', parser.position - 1) - s.length + k);
     el.text += s;
   };
   parser.on('text', onText);

@@ -10,7 +10,14 @@ import { withSuggestedRules } from './suggest.js';
 const END = '2026-11-20';
 const NOW = `${END}T00:00:00.000Z`;
 
-function setup(machines = 30, days = 30) {
+const cache = new Map<string, ReturnType<typeof build>>();
+function setup(machines = 24, days = 21) {
+  const k = `${machines}/${days}`;
+  if (!cache.has(k)) cache.set(k, build(machines, days));
+  return cache.get(k)!;
+}
+
+function build(machines: number, days: number) {
   const fleet = simulateFleet({ seed: 7, machines, quietShare: 0 });
   const events = simulateEvents(fleet, { seed: 7, days, end: END });
   const workspace = fleetWorkspace(fleet);
@@ -63,13 +70,13 @@ describe('readiness on a simulated fleet (known answers)', () => {
     const s = setup();
     const ok = await analyseReadiness({ ...s, now: NOW, gpo: 'AppLocker - Call Center' });
     expect(ok.gpos[0]!.verdict).toBe('READY');
-    const short = setup(30, 5);
+    const short = setup(20, 5);
     const r = await analyseReadiness({ ...short, now: NOW, gpo: 'AppLocker - Call Center' });
     const codes = r.gpos[0]!.groups[0]!.reasons.map((x) => x.code);
     expect(codes).toContain('rollout.readiness.too-few-days');
     expect(codes).toContain('rollout.readiness.window-shorter-than-asked');
     // half the machines quiet → below the 80 % threshold
-    const fleet = simulateFleet({ seed: 7, machines: 30, quietShare: 0.5 });
+    const fleet = simulateFleet({ seed: 7, machines: 20, quietShare: 0.5 });
     const ev = memoryEvidence(simulateEvents(fleet, { seed: 7, days: 30, end: END }));
     const q = await analyseReadiness({ workspace: fleetWorkspace(fleet), inventory: fleetInventory(fleet), policies: new Map(fleet.gpos.map((g) => [g.name, g.policyDocument])), evidence: ev, now: NOW, gpo: 'AppLocker - Call Center' });
     const grp = q.gpos[0]!.groups[0]!;

@@ -5,6 +5,43 @@
  */
 import { renderDiagnostic } from '../../diag/index.js';
 import type { GpoReadiness, GroupReadiness, ReadinessReport } from '../analysis/readiness.js';
+import type { WouldBlockFile } from '../analysis/would-block.js';
+
+/** A file as people think of it: the same binary under every user profile is one line. */
+interface FileLine {
+  readonly collection: string;
+  readonly path: string;
+  readonly paths: number;
+  readonly events: number;
+  readonly users: Set<string>;
+  userCount: number;
+  readonly computers: Set<string>;
+  computerCount: number;
+  readonly tags: string;
+}
+
+/** `%OSDRIVE%\USERS\ALEX\APPDATA\…` → `%OSDRIVE%\USERS\*\APPDATA\…` (per-user installs are one app). */
+export function profileWildcard(path: string): string {
+  return path.replace(/^(%OSDRIVE%\\USERS\\)[^\\]+\\/i, '$1*\\');
+}
+
+function fileLines(files: readonly WouldBlockFile[]): FileLine[] {
+  const m = new Map<string, FileLine & { events: number; paths: number }>();
+  for (const f of files) {
+    const path = profileWildcard(f.filePath);
+    const tags = [f.cause, f.approvedApp ? `approved: ${f.approvedApp}` : '', f.byAdministrator ? 'administrator' : '', f.userWritable ? 'user-writable' : '', f.fqbnText ? 'signed' : 'unsigned'].filter(Boolean).join(', ');
+    const key = [f.collection, path, f.fileHash ?? '', f.fqbnText ?? '', tags].join('|');
+    let l = m.get(key);
+    if (!l) m.set(key, (l = { collection: f.collection, path, paths: 0, events: 0, users: new Set(), userCount: 0, computers: new Set(), computerCount: 0, tags }));
+    l.paths++;
+    l.events += f.events;
+    for (const u of f.users) l.users.add(u);
+    for (const c of f.computers) l.computers.add(c);
+    l.userCount = Math.max(l.users.size, l.userCount + 0, f.userCount);
+    l.computerCount = Math.max(l.computers.size, f.computerCount);
+  }
+  return [...m.values()].sort((a, b) => b.events - a.events || a.path.localeCompare(b.path));
+}
 
 const MAX_FILES = 15;
 
@@ -34,12 +71,12 @@ function groupText(g: GroupReadiness, lines: string[]): void {
   else {
     const total = g.wouldBlock.reduce((s, f) => s + f.events, 0);
     lines.push(`    would be blocked under Enforce: ${g.wouldBlock.length} files, ${total} executions`);
-    for (const f of g.wouldBlock.slice(0, MAX_FILES)) {
-      const tags = [f.cause, f.approvedApp ? `approved: ${f.approvedApp}` : '', f.byAdministrator ? 'administrator' : '', f.userWritable ? 'user-writable' : '', f.fqbnText ? 'signed' : 'unsigned'].filter(Boolean).join(', ');
-      lines.push(`      ${f.collection.padEnd(6)} ${f.filePath}`);
-      lines.push(`             ${f.events} executions, ${f.userCount} users (${sample(f.users, 2)}), ${f.computerCount} machines (${sample(f.computers, 2)}) [${tags}]`);
+    const fl = fileLines(g.wouldBlock);
+    for (const f of fl.slice(0, MAX_FILES)) {
+      lines.push(`      ${f.collection.padEnd(6)} ${f.path}${f.paths > 1 ? ` (${f.paths} profile paths)` : ''}`);
+      lines.push(`             ${f.events} executions, ${f.userCount} users (${sample([...f.users].sort(), 2)}), ${f.computerCount} machines (${sample([...f.computers].sort(), 2)}) [${f.tags}]`);
     }
-    if (g.wouldBlock.length > MAX_FILES) lines.push(`      … ${g.wouldBlock.length - MAX_FILES} more (use --json or --html for all)`);
+    if (fl.length > MAX_FILES) lines.push(`      … ${fl.length - MAX_FILES} more (use --json or --html for all)`);
   }
   if (g.suggestions.length) {
     lines.push('    suggested rules:');

@@ -61,6 +61,34 @@ export function simulateEvents(fleet: SimulatedFleet, opts: EventSimulationOptio
     deciders.set(plan.group.name, (opts.makeDecider ?? engineDecider)(effective.policy));
   }
   const usersBySid = new Map<string, SimulatedUser>(fleet.users.map((u) => [u.sid, u]));
+  // Everything but the time, process id and record id is fixed per (machine's group, app, user): build it once.
+  type Template = Omit<AppLockerEvent, 'timeCreated' | 'recordId' | 'source' | 'targetProcessId' | 'targetLogonId' | 'computer'>;
+  const templates = new Map<string, Template | null>();
+  const templateFor = (group: string, decide: EvidenceDecider, a: SimulatedFleet['apps'] extends ReadonlyMap<string, infer V> ? V : never, user: SimulatedUser, profile: string): Template | null => {
+    const tkey = `${group}|${a.key}|${user.sid}`;
+    const hit = templates.get(tkey);
+    if (hit !== undefined) return hit;
+    const filePath = a.path.replace('{USER}', profile);
+    const fqbnText = a.publisher ? [a.publisher.publisherName, a.publisher.productName, a.publisher.binaryName, a.publisher.binaryVersion].join('\\') : undefined;
+    const dec = decide({ collection: a.collection, filePath, fileHash: a.hash, ...(fqbnText ? { fqbnText } : {}) }, principalFor(user.sid, user.administrator));
+    let t: Template | null = null;
+    // a collection without rules is not evaluated: AppLocker logs nothing (§3.2 A)
+    if (dec.verdict !== 'AllowedByDefault') {
+      const outcome: AppLockerOutcome = !dec.wouldBlock ? 'allowed' : dec.mode === 'AuditOnly' ? 'audited' : 'blocked';
+      const fullFilePath = filePath
+        .replace('%OSDRIVE%', 'C:').replace('%PROGRAMFILES%', 'C:\\Program Files')
+        .replace('%SYSTEM32%', 'C:\\Windows\\System32').replace('%WINDIR%', 'C:\\Windows');
+      t = {
+        eventId: eventIdFor(a.collection, outcome), outcome, collection: a.collection, channel: PRODUCT_CHANNEL[a.collection],
+        provider: APPLOCKER_PROVIDER, userSid: user.sid, policyName: a.collection.toUpperCase(),
+        ruleId: dec.ruleId ? `{${dec.ruleId.toUpperCase()}}` : IMPLICIT_RULE_ID, ruleName: dec.ruleName ?? '-', ruleSddl: '-',
+        filePath, fullFilePath, fileHash: a.hash,
+        ...(fqbnText && a.publisher ? { fqbnText, fqbn: { publisherName: a.publisher.publisherName, productName: a.publisher.productName, binaryName: a.publisher.binaryName, binaryVersion: a.publisher.binaryVersion } } : {}),
+      };
+    }
+    templates.set(tkey, t);
+    return t;
+  };
   const out: AppLockerEvent[] = [];
   for (const m of fleet.machines) {
     if (m.quiet) continue; // quiet machines log nothing we ever receive
@@ -72,7 +100,7 @@ export function simulateEvents(fleet: SimulatedFleet, opts: EventSimulationOptio
       const dayMs = endMs - d * MS_PER_DAY;
       const weekday = new Date(dayMs).getUTCDay();
       const activity = weekday === 0 || weekday === 6 ? 0.1 : 1;
-      const dayEvents: AppLockerEvent[] = [];
+      const pending: Array<{ time: string; t: Template; pid: number; logonId: string }> = [];
       for (const sid of m.users) {
         const user = usersBySid.get(sid)!;
         if (user.administrator && !rng.chance(0.3)) continue; // admins sign in now and then
@@ -83,37 +111,22 @@ export function simulateEvents(fleet: SimulatedFleet, opts: EventSimulationOptio
           if (a.adminOnly && !user.administrator) continue;
           const mean = a.perDay * activity * (user.administrator ? 0.5 : 1);
           const n = Math.floor(mean * (0.4 + 1.2 * rng.next()) + rng.next());
+          if (n === 0) continue;
+          const t = templateFor(m.group, decide, a, user, profile);
           for (let i = 0; i < n; i++) {
-            if (out.length + dayEvents.length >= maxEvents) break;
-            const filePath = a.path.replace('{USER}', profile);
-            const fqbnText = a.publisher
-              ? [a.publisher.publisherName, a.publisher.productName, a.publisher.binaryName, a.publisher.binaryVersion].join('\\')
-              : undefined;
-            const facts = { collection: a.collection, filePath, fileHash: a.hash, ...(fqbnText ? { fqbnText } : {}) };
-            const dec = decide(facts, principalFor(user.sid, user.administrator));
-            if (dec.verdict === 'AllowedByDefault') continue; // a collection without rules is not evaluated: no event
-            const outcome: AppLockerOutcome = !dec.wouldBlock ? 'allowed' : dec.mode === 'AuditOnly' ? 'audited' : 'blocked';
+            if (out.length + pending.length >= maxEvents) break;
             const secs = 7 * 3600 + Math.floor(rng.next() * 11 * 3600);
-            const fullFilePath = filePath
-              .replace('%OSDRIVE%', 'C:').replace('%PROGRAMFILES%', 'C:\\Program Files')
-              .replace('%SYSTEM32%', 'C:\\Windows\\System32').replace('%WINDIR%', 'C:\\Windows');
-            dayEvents.push({
-              eventId: eventIdFor(a.collection, outcome), outcome, collection: a.collection,
-              channel: PRODUCT_CHANNEL[a.collection], computer, timeCreated: isoWithTicks(dayMs + secs * 1000, rng.int(0, 9_999_999)),
-              provider: APPLOCKER_PROVIDER, userSid: user.sid, targetProcessId: rng.int(1000, 30000), targetLogonId: logonId,
-              policyName: a.collection.toUpperCase(),
-              ruleId: dec.ruleId ? `{${dec.ruleId.toUpperCase()}}` : IMPLICIT_RULE_ID, ruleName: dec.ruleName ?? '-', ruleSddl: '-',
-              filePath, fullFilePath, fileHash: a.hash,
-              ...(fqbnText ? { fqbnText, fqbn: { publisherName: a.publisher!.publisherName, productName: a.publisher!.productName, binaryName: a.publisher!.binaryName, binaryVersion: a.publisher!.binaryVersion } } : {}),
-            });
+            const time = isoWithTicks(dayMs + secs * 1000, rng.int(0, 9_999_999));
+            const pid = rng.int(1000, 30000);
+            if (t) pending.push({ time, t, pid, logonId });
           }
         }
       }
-      dayEvents.sort((x, y) => (x.timeCreated < y.timeCreated ? -1 : x.timeCreated > y.timeCreated ? 1 : 0));
-      for (const e of dayEvents) {
-        const id = (recordIds.get(e.channel) ?? 0) + 1;
-        recordIds.set(e.channel, id);
-        out.push({ ...e, recordId: id, source: `simulated:${m.name}#${id}` });
+      pending.sort((x, y) => (x.time < y.time ? -1 : x.time > y.time ? 1 : 0));
+      for (const p of pending) {
+        const id = (recordIds.get(p.t.channel) ?? 0) + 1;
+        recordIds.set(p.t.channel, id);
+        out.push({ ...p.t, computer, timeCreated: p.time, recordId: id, targetProcessId: p.pid, targetLogonId: p.logonId, source: `simulated:${m.name}#${id}` });
       }
     }
   }
