@@ -10,18 +10,20 @@ import { err, reportDiagnostics } from './output.js';
 
 export { CliExit };
 
-export async function buildProgram(): Promise<Command> {
+/** Builds the program with every command, or only `only` when the command being run is known. */
+export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('lockstep')
     .description('Take AppLocker from Audit only to Enforce rules, one business group at a time')
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();
-  for (const load of commandModules) (await load()).register(program);
+  const names = only && Object.hasOwn(commandModules, only) ? [only] : Object.keys(commandModules);
+  for (const name of names) (await commandModules[name]!()).register(program);
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-  const program = await buildProgram();
+  const program = await buildProgram(argv[0]);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.Ok;

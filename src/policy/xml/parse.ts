@@ -89,9 +89,8 @@ class Builder {
   /** Reads the attributes of `el`: known ones into a record, reports missing required and unknown ones. */
   attrs(el: XmlElement, path: string, required: readonly string[], optional: readonly string[] = []): Record<string, string | undefined> {
     const out: Record<string, string | undefined> = {};
-    const known = [...required, ...optional];
     for (const a of el.attributes) {
-      if (known.includes(a.name)) out[a.name] = a.value;
+      if (required.includes(a.name) || optional.includes(a.name)) out[a.name] = a.value;
       else if (a.name === 'xmlns' || a.name.startsWith('xmlns:')) {
         this.diag('policy.xml.namespace', 'warning', `unexpected namespace declaration \`${clip(a.name)}="${clip(a.value)}"\``, this.loc(a, `${path}/@${clip(a.name)}`),
           'AppLocker policy XML has no namespace (applocker.md §1.1); Windows may refuse namespaced elements');
@@ -99,7 +98,10 @@ class Builder {
         this.placeholder(a.name.startsWith('PLACEHOLDER_') ? a.name : a.value, this.loc(a, `${path}/@${clip(a.name)}`));
       } else {
         this.diag('policy.xml.unknown-attribute', 'error', `unknown attribute \`${clip(a.name)}\` on <${el.name}>`, this.loc(a, `${path}/@${clip(a.name)}`),
-          () => didYouMean(a.name, known) ?? `<${el.name}> takes ${known.map((k) => `\`${k}\``).join(', ')}`);
+          () => {
+            const known = [...required, ...optional];
+            return didYouMean(a.name, known) ?? (known.length ? `<${el.name}> takes ${known.map((k) => `\`${k}\``).join(', ')}` : `<${el.name}> takes no attributes`);
+          });
       }
     }
     for (const r of required) {
