@@ -4,7 +4,7 @@
  * HTML rendering (ECharts SSR), over a SYNTHETIC simulated fleet stored in SQLite (and PostgreSQL when
  * LOCKSTEP_BENCH_PG_URL is set). Baseline in the same run: the bare EvidenceQuery calls for the same
  * filter, so the ratio is what the analysis and rendering add. The store's own 1M/10M-event query figures
- * are in the `store` benchmark. Size: LOCKSTEP_BENCH_READINESS_MACHINES (default 300 machines × 30 days).
+ * are in the `store` benchmark. Size: LOCKSTEP_BENCH_READINESS_MACHINES (default 120 machines × 30 days).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +54,7 @@ export const readinessBenchmark: Benchmark = {
   name: 'readiness',
   title: 'readiness report for one GPO end to end (queries + analysis + text/HTML) vs the bare store queries',
   async run(print) {
-    const machines = Number(process.env.LOCKSTEP_BENCH_READINESS_MACHINES ?? 300);
+    const machines = Number(process.env.LOCKSTEP_BENCH_READINESS_MACHINES ?? 120);
     const fleet = simulateFleet({ seed: 1, machines });
     let t = performance.now();
     const events = simulateEvents(fleet, { seed: 1, days: 30, end: END });

@@ -3,13 +3,13 @@
  * (same files again, the same events in another export format), folder walking, resume after an abort.
  * The kill test (a real SIGKILL) is ingest.kill.test.ts.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatEvents } from '../events/index.js';
 import { corpusPath, corpusSkipReason, hasCorpus, ingestCorpus } from '../../test-support/corpus.js';
-import { ingestPaths } from './ingest.js';
+import { estimateRecords, ingestPaths } from './ingest.js';
 import { openStore } from './open.js';
 import { syntheticEvents } from './synthetic-events.js';
 
@@ -76,6 +76,21 @@ describe.skipIf(!hasCorpus)('ingest of every AppLocker event in the corpus', () 
     }
   });
 
+  it('commits progress through a log without AppLocker events, so an interrupted run resumes inside it', async () => {
+    const store = await newStore();
+    try {
+      const file = corpusPath(ingestCorpus.clearedLogEvtx);
+      const ctl = new AbortController();
+      const first = await ingestPaths(store, [file], { batchSize: 5, signal: ctl.signal, onProgress: (p) => p.fileRecordsRead > 0 && ctl.abort() });
+      expect(first.aborted).toBe(true);
+      expect((await store.sources())[0]).toMatchObject({ status: 'partial', recordsRead: 20, nonAppLocker: 20, eventsStored: 0 });
+      const second = await ingestPaths(store, [file], { batchSize: 5 });
+      expect(second.files[0]).toMatchObject({ completed: true, resumedRecords: 20, recordsRead: 91, nonAppLocker: 91, eventsStored: 0 });
+    } finally {
+      await store.close();
+    }
+  });
+
   it('an overlapping export of the same events in another format adds nothing', async () => {
     const store = await newStore();
     try {
@@ -114,7 +129,20 @@ describe('ingest pipeline', () => {
       writeFileSync(join(sub, 'a.json'), formatEvents(events.slice(0, 20), 'ecs-json'));
       writeFileSync(join(sub, 'nested', 'b.log'), formatEvents(events.slice(20), 'event-xml'));
       writeFileSync(join(sub, 'README.txt'), 'not an export\n');
-      const r = await ingestPaths(store, [sub, join(dir, 'missing.evtx')]);
+      const seen: number[] = [];
+      let total = 0;
+      const r = await ingestPaths(store, [sub, join(dir, 'missing.evtx')], {
+        batchSize: 7,
+        onProgress: (p) => {
+          seen.push(p.bytesEstimate);
+          total = p.bytesTotal;
+        },
+      });
+      // Progress only moves forward, moves inside files, and ends at the total size of the two exports.
+      expect(seen.every((v, i) => i === 0 || v >= seen[i - 1]!)).toBe(true);
+      expect(total).toBe(statSync(join(sub, 'a.json')).size + statSync(join(sub, 'nested', 'b.log')).size);
+      expect(seen[seen.length - 1]).toBe(total);
+      expect(seen.some((v) => v > 0 && v < total)).toBe(true);
       expect(r.files.map((f) => [f.format, f.eventsStored])).toEqual([['ecs-json', 20], ['event-xml', 30]]);
       expect(r.skippedFiles).toEqual([join(sub, 'README.txt')]);
       expect(r.diagnostics.map((d) => d.code)).toEqual(['store.ingest.unreadable']);
@@ -123,6 +151,14 @@ describe('ingest pipeline', () => {
     } finally {
       await store.close();
     }
+  });
+
+  it('estimates record counts without parsing (for progress inside a file)', () => {
+    const events = syntheticEvents(25);
+    const enc = (t: string) => new TextEncoder().encode(t);
+    expect(estimateRecords('ecs-json', enc(formatEvents(events, 'ecs-json')))).toBe(25);
+    expect(estimateRecords('event-xml', enc(formatEvents(events, 'event-xml')))).toBe(25);
+    expect(estimateRecords('evtx', new Uint8Array(10))).toBeUndefined();
   });
 
   it('reports an explicitly named non-export as an error, not silence', async () => {

@@ -39,6 +39,12 @@ export interface IngestProgress {
   /** Bytes of the files finished so far plus this file's when it is done. */
   readonly bytesDone: number;
   readonly bytesTotal: number;
+  /** bytesDone plus the estimated share of the current file (records read / estimated records): for bars. */
+  readonly bytesEstimate: number;
+  /** Records read of the current file so far (resumed ones included). */
+  readonly fileRecordsRead: number;
+  /** A cheap estimate of the current file's record count (line or `<Event` count); undefined for EVTX. */
+  readonly fileRecordsEstimate?: number;
   /** Across all files in this run. */
   readonly recordsRead: number;
   readonly eventsStored: number;
@@ -168,6 +174,30 @@ function walk(paths: readonly string[], maxBytes: number): { files: Candidate[];
   return { files, skipped, diagnostics };
 }
 
+/**
+ * Estimates how many records a text export holds without parsing it (native byte search), so progress
+ * inside one large file can move: lines for the JSON/CSV dialects, `<Event>`/`<Event ` tags for XML.
+ */
+export function estimateRecords(format: EventFormat, bytes: Uint8Array): number | undefined {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = (needle: string): number => {
+    let n = 0;
+    for (let i = buf.indexOf(needle); i >= 0; i = buf.indexOf(needle, i + needle.length)) n++;
+    return n;
+  };
+  switch (format) {
+    case 'ecs-json':
+    case 'nxlog-json':
+    case 'wazuh-json':
+    case 'csv':
+      return count('\n') + (buf.length > 0 && buf[buf.length - 1] !== 0x0a ? 1 : 0);
+    case 'event-xml':
+      return count('<Event>') + count('<Event ');
+    default:
+      return undefined;
+  }
+}
+
 /** Lets timers, signals and progress output run between synchronous SQLite batches. */
 const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -194,8 +224,15 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       break;
     }
     const source: IngestSource = { path: file.path, size: file.size, mtimeMs: file.mtimeMs };
+    let position = 0;
+    let estimate: number | undefined;
+    let fileDone = false;
     const report = (): void =>
-      opts.onProgress?.({ file: file.path, fileIndex: i + 1, files: walked.files.length, bytesDone, bytesTotal, ...run });
+      opts.onProgress?.({
+        file: file.path, fileIndex: i + 1, files: walked.files.length, bytesDone, bytesTotal, fileRecordsRead: position,
+        bytesEstimate: bytesDone + (fileDone || !estimate ? 0 : Math.floor(Math.min(1, position / estimate) * file.size)),
+        ...(estimate !== undefined ? { fileRecordsEstimate: estimate } : {}), ...run,
+      });
     report();
     const diagnostics: Diagnostic[] = [];
     const note = (d: Diagnostic): void => {
@@ -209,13 +246,14 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       continue;
     }
     const format = detectEventFormat(file.path, bytes.subarray(0, HEAD_BYTES));
+    if (opts.onProgress) estimate = estimateRecords(format, bytes);
     // Stage 2, resume: what an interrupted run already committed for this exact file version.
     const prior = await store.beginSource(source);
     let p: SourceProgress = prior;
-    let position = 0;
     let pending: AppLockerEvent[] = [];
     let pendingNon = 0;
     let pendingErr = 0;
+    let lastFlush = prior.recordsRead;
 
     // Stage 3, batch: one transaction with the events and the progress row that accounts for them.
     const flush = async (): Promise<void> => {
@@ -259,22 +297,25 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       if (item.kind === 'error') {
         note(item.diagnostic);
         pendingErr++;
-      } else if (item.applocker) {
-        pending.push(item.applocker);
-        if (pending.length >= batchSize) {
-          await flush();
-          if (opts.signal?.aborted) {
-            aborted = true;
-            break;
-          }
+      } else if (item.applocker) pending.push(item.applocker);
+      else pendingNon++;
+      // Commit when the batch is full, and also every few batches' worth of records without AppLocker
+      // events (a big Security.evtx), so progress moves and a re-run resumes near where it stopped.
+      if (pending.length >= batchSize || position - lastFlush >= batchSize * 4) {
+        lastFlush = position;
+        await flush();
+        if (opts.signal?.aborted) {
+          aborted = true;
+          break;
         }
-      } else pendingNon++;
+      }
     }
     if (!aborted) {
       if (pending.length || pendingNon || pendingErr) await flush();
       // Stage 4, finish: a later run of the same file starts over (and finds only duplicates).
       await store.finishSource(source, { ...p, recordsRead: position });
       bytesDone += file.size;
+      fileDone = true;
     }
     summaries.push({
       path: file.path,

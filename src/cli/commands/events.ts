@@ -12,7 +12,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { diagnosticToJson, renderDiagnostic, type Diagnostic } from '../../diag/index.js';
 import {
-  IMPLICIT_RULE_ID, detectEventFormat, elementFromRawEvent, isAppLockerEvent, normaliseAppLockerEvent, parseEventElements,
+  EventReaderCode, IMPLICIT_RULE_ID, detectEventFormat, elementFromRawEvent, isAppLockerEvent, normaliseAppLockerEvent, parseEventElements,
   rawEventFromElement, readEvents, readEvtx, renderEventJson, renderEventXml, decodeText, type AppLockerEvent, type EventElement,
   type EventFormat, type EventReadResult,
 } from '../../events/index.js';
@@ -166,7 +166,7 @@ export function formatEventLine(e: AppLockerEvent): string {
 }
 
 function unreadable(file: string, e: unknown, rep: Reporter): void {
-  rep.report({ code: 'events.io.unreadable', severity: 'error', message: `cannot read \`${file}\`: ${(e as Error).message}`, location: { kind: 'text', file, line: 1, column: 1 } });
+  rep.report({ code: EventReaderCode.ioUnreadable, severity: 'error', message: `cannot read \`${file}\`: ${(e as Error).message}`, location: { kind: 'text', file, line: 1, column: 1 } });
   rep.endFile(file);
 }
 

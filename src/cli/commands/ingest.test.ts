@@ -54,6 +54,18 @@ describe('lockstep ingest / store', () => {
     expect(stdout).toContain('schema version 1, up to date');
   });
 
+  it('--workspace stores into the store the workspace names', async () => {
+    const ws = join(dir, 'workspace');
+    expect(await main(['init', ws])).toBe(0);
+    stdout = '';
+    expect(await main(['ingest', '--workspace', ws, '--json', exportFile])).toBe(0);
+    expect(JSON.parse(stdout).totals.eventsStored).toBe(300);
+    stdout = '';
+    expect(await main(['store', 'info', '--store', join(ws, '.lockstep', 'evidence.db'), '--json'])).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ events: 300 });
+    expect(await main(['ingest', '--workspace', join(dir, 'no-workspace'), exportFile])).toBe(3);
+  });
+
   it('a bad --batch-size is a tool failure', async () => {
     expect(await main(['ingest', '--store', db, '--batch-size', 'x', exportFile])).toBe(1);
     expect(stderr).toContain('--batch-size');

@@ -14,6 +14,7 @@ import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output
 
 interface Options {
   store?: string;
+  workspace?: string;
   batchSize?: string;
   json?: boolean;
   quiet?: boolean;
@@ -45,7 +46,7 @@ function progressReporter(json: boolean): { update(p: IngestProgress): void; sto
         bar.start(Math.max(1, p.bytesTotal), 0, { file: p.fileIndex, files: p.files, stored: 0, dups: 0 });
         started = true;
       }
-      bar.update(p.bytesDone, { file: p.fileIndex, files: p.files, stored: p.eventsStored, dups: p.duplicates });
+      bar.update(p.bytesEstimate, { file: p.fileIndex, files: p.files, stored: p.eventsStored, dups: p.duplicates });
     },
     stop() {
       if (started) bar.stop();
@@ -73,12 +74,26 @@ function table(s: IngestSummary): string {
   return rows.map((r) => r.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
+/** `--store`, else the workspace's store (`--workspace`), else $LOCKSTEP_STORE or `.lockstep/evidence.db`. */
+async function resolveTarget(o: Options): Promise<string> {
+  if (o.store || !o.workspace) return storeTarget(o.store);
+  // The workspace loader and its store rule live with `lockstep report` (rollout helper); reuse, don't copy.
+  const { loadWorkspace, workspaceStoreTarget } = await import('./report.js');
+  const { loaded, diagnostics } = loadWorkspace(o.workspace);
+  if (!loaded) {
+    reportDiagnostics(diagnostics);
+    throw new CliExit(ExitCode.InvalidPolicy);
+  }
+  return workspaceStoreTarget(loaded);
+}
+
 export function register(program: Command): void {
   program
     .command('ingest')
     .description('store the AppLocker events of event exports (files or folders) in the evidence store')
     .argument('<paths...>', 'export files or folders (folders: every file that is an event export, by content)')
     .option('--store <target>', 'SQLite file or postgres:// URL (default: $LOCKSTEP_STORE or .lockstep/evidence.db)')
+    .option('--workspace <dir>', 'use the evidence store this workspace names (its lockstep.yaml `store`)')
     .option('--batch-size <n>', 'events per transaction', '5000')
     .option('--json', 'machine-readable summary on stdout')
     .option('-q, --quiet', 'no per-record diagnostics on stderr (counts stay in the summary)')
@@ -88,9 +103,10 @@ where its last committed batch ended.
 
 Examples:
   $ lockstep ingest exports/
+  $ lockstep ingest --workspace ~/lockstep-ws wef-export.evtx
   $ lockstep ingest --store .lockstep/evidence.db audit-2026-11.evtx wef/*.xml
   $ lockstep ingest --store postgres://lockstep@db.example/lockstep --json fleet.ndjson | jq .totals
-Exit: 0 done, 1 unreadable path, file without a readable record, interrupted, or store failure.`)
+Exit: 0 done, 1 unreadable path, file without a readable record, interrupted, or store failure, 3 invalid workspace.`)
     .action(async (paths: string[], o: Options) => {
       const json = !!o.json;
       const batchSize = Number(o.batchSize ?? 5000);
@@ -98,7 +114,7 @@ Exit: 0 done, 1 unreadable path, file without a readable record, interrupted, or
         err(`error: --batch-size must be a positive integer, got \`${o.batchSize}\``);
         throw new CliExit(ExitCode.ToolFailure);
       }
-      const target = storeTarget(o.store);
+      const target = await resolveTarget(o);
       const store = await openStore(target);
       const ctl = new AbortController();
       const onSigint = (): void => ctl.abort();

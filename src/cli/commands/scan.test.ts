@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../../../test-support/cli.js';
 import { corpusPath, fileIdentity, hasCorpus, projectRoot } from '../../../test-support/corpus.js';
-import { evaluateReference, principalOf } from '../../engine/index.js';
+import { compilePolicy, decide, evaluateReference, principalOf } from '../../engine/index.js';
 import { parseInventory, type InventoryEntry } from '../../fileinfo/index.js';
 import { parsePolicy } from '../../policy/index.js';
 import { main } from '../main.js';
@@ -158,6 +158,7 @@ describe('lockstep scan (in-process, main thread)', () => {
       const trace = JSON.parse(readFileSync(`${xml}.trace.json`, 'utf8')) as { groups: string[]; rules: Record<string, string[]> };
       expect(trace.groups).toEqual(['Finance']);
       const everyone = principalOf(['S-1-1-0']);
+      const compiled = compilePolicy(parsed.value.policy);
       const scanned = entries(inv).filter((e) => e.info);
       const traced = new Set(Object.values(trace.rules).flat());
       for (const e of scanned) {
@@ -165,6 +166,8 @@ describe('lockstep scan (in-process, main thread)', () => {
         if (e.collection === 'Appx' && !e.info!.publisher) continue;
         const d = evaluateReference(parsed.value.policy, e.info!, everyone);
         expect([e.path, d.verdict]).toEqual([e.path, 'Allowed']);
+        // The fast engine agrees (it is what `lockstep test` uses).
+        expect([e.path, decide(compiled, e.info!, everyone).verdict]).toEqual([e.path, 'Allowed']);
         expect(traced.has(e.path)).toBe(true);
       }
     }

@@ -46,3 +46,25 @@ export function pathKeys(s: string): PathKeys {
   }
   return { dirKeys: Int32Array.from(dirs), segmentKeys: Int32Array.from(segs), whole: h & MASK };
 }
+
+/** Bits in a key filter: 2^18 bits = 32 KiB, small enough to stay in cache. */
+const FILTER_BITS = 18;
+const FILTER_MASK = (1 << FILTER_BITS) - 1;
+
+/**
+ * A one-hash Bloom filter over keys: lets a probe skip the Map lookup for the (many) directory prefixes
+ * and segments that no pattern uses. False positives only cost the lookup.
+ */
+export function newKeyFilter(): Uint32Array {
+  return new Uint32Array(1 << (FILTER_BITS - 5));
+}
+
+export function addKey(filter: Uint32Array, key: number): void {
+  const b = key & FILTER_MASK;
+  filter[b >>> 5]! |= 1 << (b & 31);
+}
+
+export function mayHaveKey(filter: Uint32Array, key: number): boolean {
+  const b = key & FILTER_MASK;
+  return (filter[b >>> 5]! & (1 << (b & 31))) !== 0;
+}

@@ -14,7 +14,7 @@
 import type { Rule } from '../../policy/model.js';
 import type { Environment } from '../environment.js';
 import { compileGlob, type GlobTest } from './glob.js';
-import { stringKey, type PathKeys } from './path-key.js';
+import { addKey, mayHaveKey, newKeyFilter, stringKey, type PathKeys } from './path-key.js';
 import type { CompiledRule } from './compiled-rule.js';
 import { expandPathPattern } from './path-variables.js';
 import type { PreparedFile } from './prepared-file.js';
@@ -38,6 +38,8 @@ export interface PathMatchers {
   /** Generic patterns without an interior segment (e.g. `*.*`). */
   readonly generic: readonly PathEntry[];
   readonly everything: readonly CompiledRule[];
+  /** Every key of exact, byDir and bySegment (path-key.ts filter). */
+  readonly filter: Uint32Array;
   readonly size: number;
 }
 
@@ -60,8 +62,10 @@ export function buildPathMatchers(rules: readonly Rule[], compiled: readonly Com
   const rootless: PathEntry[] = [];
   const generic: PathEntry[] = [];
   const everything: CompiledRule[] = [];
+  const filter = newKeyFilter();
   const add = (m: Map<number, PathEntry[]>, text: string, e: PathEntry): void => {
     const k = stringKey(text);
+    addKey(filter, k);
     let list = m.get(k);
     if (!list) m.set(k, (list = []));
     list.push(e);
@@ -111,7 +115,7 @@ export function buildPathMatchers(rules: readonly Rule[], compiled: readonly Com
     if (!best) (entry.generic ? generic : rootless).push(entry);
     else add(best.kind === 'dir' ? byDir : bySegment, best.value, entry);
   }
-  return { exact, byDir, bySegment, rootless, generic, everything, size };
+  return { exact, byDir, bySegment, rootless, generic, everything, filter, size };
 }
 
 /** Whether a concrete entry matches the Win32 path or (when allowed) the UNC form. */
@@ -125,11 +129,14 @@ function entryHit(e: PathEntry, f: PreparedFile): boolean {
 }
 
 function probeKeys(m: PathMatchers, s: string, keys: PathKeys, unc: boolean, out: CompiledRule[]): void {
-  const ex = m.exact.get(keys.whole);
+  const filter = m.filter;
+  const ex = mayHaveKey(filter, keys.whole) ? m.exact.get(keys.whole) : undefined;
   if (ex) for (const e of ex) if ((!unc || e.alsoUnc) && (e.guard === undefined || unc || s.startsWith(e.guard)) && e.test(s)) out.push(e.rule);
   const dirKeys = keys.dirKeys;
   for (let i = 0; i < dirKeys.length; i++) {
-    const list = m.byDir.get(dirKeys[i]!);
+    const k = dirKeys[i]!;
+    if (!mayHaveKey(filter, k)) continue;
+    const list = m.byDir.get(k);
     if (list) for (const e of list) if ((!unc || e.alsoUnc) && (e.guard === undefined || unc || s.startsWith(e.guard)) && e.test(s)) out.push(e.rule);
   }
 }
@@ -143,7 +150,9 @@ export function probePathMatchers(m: PathMatchers, f: PreparedFile, out: Compile
   if (m.bySegment.size > 0) {
     const segs = f.segmentKeys;
     for (let i = 0; i < segs.length; i++) {
-      const list = m.bySegment.get(segs[i]!);
+      const k = segs[i]!;
+      if (!mayHaveKey(m.filter, k)) continue;
+      const list = m.bySegment.get(k);
       if (list) for (const e of list) if (entryHit(e, f)) out.push(e.rule);
     }
   }

@@ -9,7 +9,7 @@ import type { FileInformation } from '../../policy/file-information.js';
 import type { FileHashType, RuleCollectionType } from '../../policy/model.js';
 import type { PackagedAppActivity } from '../decision.js';
 import { mappedUncPath, normalizeFilePath, variableRoots, type Environment } from '../environment.js';
-import { pathKeys, type PathKeys } from './path-key.js';
+import { pathKeys, stringKey, type PathKeys } from './path-key.js';
 import { collectionOf, normalizeHashText, packagedAppActivity, parseBinaryVersion } from '../file-facts.js';
 
 export interface PreparedPublisher {
@@ -45,6 +45,8 @@ export interface PreparedFile {
   readonly publisher: PreparedPublisher | undefined;
   /** Normalised digests by hash type, in HASH_TYPES order (SHA256, SHA256Flat, SHA1); undefined when absent. */
   readonly hashList: readonly [string | undefined, string | undefined, string | undefined];
+  /** stringKey of each hashList entry (-1 when absent), for the hash index. */
+  readonly hashKeys: readonly [number, number, number];
 }
 
 /** The tokens of `p` split at `\`, without the first and the last (those are not bounded by `\` on both sides). */
@@ -67,6 +69,8 @@ export function prepareFile(file: FileInformation, env: Environment): PreparedFi
     const h = v === undefined ? '' : normalizeHashText(v);
     return h === '' ? undefined : h;
   };
+  const hashList = [hash('SHA256'), hash('SHA256Flat'), hash('SHA1')] as const;
+  const key = (h: string | undefined): number => (h === undefined ? -1 : stringKey(h));
   const pub = file.publisher;
   const keys = pathKeys(path);
   const uncKeys = unc !== undefined ? pathKeys(unc) : undefined;
@@ -82,6 +86,7 @@ export function prepareFile(file: FileInformation, env: Environment): PreparedFi
       publisherName: pub.publisherName.toUpperCase(), productName: pub.productName.toUpperCase(),
       binaryName: pub.binaryName.toUpperCase(), version: parseBinaryVersion(pub.binaryVersion),
     } : undefined,
-    hashList: [hash('SHA256'), hash('SHA256Flat'), hash('SHA1')],
+    hashList,
+    hashKeys: [key(hashList[0]), key(hashList[1]), key(hashList[2])],
   };
 }

@@ -33,10 +33,18 @@ export class SidTable {
     return this.sids.length;
   }
 
+  /** The last principals seen: a replay alternates among a few, and this is cheaper than the WeakMap. */
+  private readonly recent: Array<[Principal, Uint8Array]> = [];
+
   /** The flag array of a principal (cached per principal object). */
   flagsFor(p: Principal): Uint8Array {
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i++) if (recent[i]![0] === p) return recent[i]![1];
     let f = this.cache.get(p);
-    if (f) return f;
+    if (f) {
+      this.remember(p, f);
+      return f;
+    }
     f = new Uint8Array(this.sids.length);
     const elevated = p.elevatedSids ?? p.sids;
     for (let i = 0; i < this.sids.length; i++) {
@@ -49,7 +57,13 @@ export class SidTable {
       f[i] = v;
     }
     this.cache.set(p, f);
+    this.remember(p, f);
     return f;
+  }
+
+  private remember(p: Principal, f: Uint8Array): void {
+    if (this.recent.length >= 4) this.recent.shift();
+    this.recent.push([p, f]);
   }
 }
 

@@ -62,9 +62,28 @@ function nestedBinXml(ctx: ChunkContext, v: ValueRef, depth: number, out: EventE
   if (depth + 1 > ctx.limits.maxDepth) {
     throw new BinXmlError(EvtxCode.depth, `binxml nesting deeper than ${ctx.limits.maxDepth} fragments`, v.offset);
   }
-  const cur = new ByteCursor(ctx.bytes, v.offset, v.offset + v.size, ctx.file);
-  const nodes = parseFragment(ctx, cur, v.offset + v.size, false, depth + 1);
+  // Parse a BinXml value once even when the template references it many times (hostile fan-out).
+  let nodes = fragmentCache.get(v);
+  if (!nodes) {
+    const cur = new ByteCursor(ctx.bytes, v.offset, v.offset + v.size, ctx.file);
+    nodes = parseFragment(ctx, cur, v.offset + v.size, false, depth + 1);
+    fragmentCache.set(v, nodes);
+  }
   instantiate(ctx, nodes, NO_VALUES, depth + 1, out);
+}
+
+const fragmentCache = new WeakMap<ValueRef, IrNode[]>();
+
+/** Decoded arrays, so an element repeated per item does not decode its array once per copy (quadratic). */
+const arrayCache = new WeakMap<ValueRef, DecodedValue>();
+
+function decodeArray(ctx: ChunkContext, v: ValueRef): DecodedValue {
+  let d = arrayCache.get(v);
+  if (!d) {
+    d = decode(ctx, v);
+    arrayCache.set(v, d);
+  }
+  return d;
 }
 
 function decode(ctx: ChunkContext, v: ValueRef): DecodedValue {
@@ -87,7 +106,7 @@ function substText(ctx: ChunkContext, s: IrSubst, values: readonly ValueRef[], a
   if (!v) return ''; // index ≥ numValues → NullType (§A.5.3)
   if (v.type === ValueType.Null) return '';
   if (v.type === ValueType.BinXml) return '';
-  const d = decode(ctx, v);
+  const d = v.type & ValueType.ArrayFlag ? decodeArray(ctx, v) : decode(ctx, v);
   if (d.kind === 'text') return d.text;
   if (d.kind === 'array') return arrayIndex >= 0 ? (d.items[arrayIndex] ?? '') : d.items.join(',');
   return '';
@@ -99,7 +118,7 @@ function arrayCount(ctx: ChunkContext, el: IrElement, values: readonly ValueRef[
     if (c.k !== IR_SUBST) continue;
     const v = values[c.index];
     if (v && v.type & ValueType.ArrayFlag) {
-      const d = decodeValue(ctx.bytes, ctx.view, v.type, v.offset, v.size);
+      const d = decodeArray(ctx, v);
       return d.kind === 'array' ? Math.max(1, d.items.length) : -1;
     }
   }

@@ -9,8 +9,9 @@
  * 2. The Get-WinEvent property columns: `Id` (or `EventId`), `TimeCreated`, `ProviderName`, `ProviderId`,
  *    `LogName`, `MachineName`, `RecordId`, `UserId`, `Version`, `Level`, `Task`, `Opcode`, `Keywords`, plus
  *    payload columns named by their event field (`@{n='FilePath';e={$_.Properties[10].Value}}`, applocker.md
- *    §9.3). `Message`, `Properties` (Export-Csv writes only the list's type name) and the *DisplayName columns
- *    are ignored. Needs at least `Id` and `TimeCreated`.
+ *    §9.3). `Properties` (Export-Csv writes only the list's type name) and the *DisplayName columns are
+ *    ignored; `Message` is used only when there is no `FilePath`/`Package` column, to recover the path or
+ *    package AppLocker's message starts with. Needs at least `Id` and `TimeCreated`.
  * A header with neither `Xml` nor `Id` is rejected with one located error.
  */
 import type { RawEvent } from '../raw-event.js';
@@ -189,6 +190,15 @@ function* fromColumns(
   header.forEach((h, i) => {
     if (!SYSTEM_COLUMNS.has(h.toLowerCase()) && !/displayname/i.test(h)) data[h] = stripNul(cells[i]!);
   });
+  // A plain `Get-WinEvent | Export-Csv` has no payload columns, only the rendered Message. AppLocker's
+  // messages start with the logged path or package (`%11 was allowed to run.`, applocker.md §9.2), so that
+  // much is recovered from it.
+  const message = cell('message');
+  const id = Number(idText);
+  if (message && !data.FilePath && !data.Package && id >= 8002 && id <= 8025) {
+    const m = /^(.+?) was (?:allowed|prevented)\b/s.exec(message.trim());
+    if (m) data[id >= 8020 ? 'Package' : 'FilePath'] = m[1]!;
+  }
   const opt = <K extends string, V>(k: K, v: V | undefined): { [P in K]?: V } =>
     (v === undefined || v === '' ? {} : { [k]: v }) as { [P in K]?: V };
   const guid = cell('providerid')?.trim();

@@ -33,7 +33,8 @@ export function detectEventFormat(name: string, head: Uint8Array): EventFormat {
   }
   if (t.startsWith('{') || t.startsWith('[')) {
     if (/"winlog"\s*:|"winlog\.event_id"\s*:/.test(t)) return 'ecs-json';
-    if (/"win"\s*:\s*\{\s*"(?:system|eventdata)"/.test(t) || /"data"\s*:\s*\{[^]*"win"\s*:/.test(t)) return 'wazuh-json';
+    // (no `[^]*` between the two keys: a 256 KiB head with many "data" keys would make that quadratic)
+    if (/"win"\s*:\s*\{\s*"(?:system|eventdata)"/.test(t) || (/"data"\s*:\s*\{/.test(t) && /"win"\s*:\s*\{/.test(t))) return 'wazuh-json';
     if (/"EventID"\s*:/.test(t) && /"(?:SourceName|Hostname|EventTime|SourceModuleType)"\s*:/.test(t)) return 'nxlog-json';
     return 'unknown';
   }

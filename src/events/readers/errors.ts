@@ -10,8 +10,8 @@ export const EventReaderCode = {
   formatEvtLegacy: 'events.format.evt-legacy',
   /** The EVTX reader is not part of this build. */
   evtxUnavailable: 'events.evtx.unavailable',
-  /** Text is not valid UTF-8 / UTF-16. */
-  textEncoding: 'events.text.encoding',
+  /** The CLI could not read the file at all (missing, permissions). */
+  ioUnreadable: 'events.io.unreadable',
   /** An input or count cap was hit (bytes/limits.ts). */
   limit: 'events.limit.exceeded',
   /** XML not well-formed (saxes error), located. */

@@ -140,8 +140,9 @@ export function* parseEventElements(text: string, file: string, opts: ParseEvent
     const named = /^((?:unclosed|unmatched closing) tag): (.*)$/s.exec(msg);
     if (named) msg = `${named[1]} \`${excerpt(named[2]!)}\``;
     const d = at(C.xmlMalformed, 'error', msg, parser.line, parser.column + 1);
-    if (ev) ev.errors.push(d);
-    else if (!resyncing) queue.push({ kind: 'error', diagnostic: d });
+    if (ev) {
+      if (ev.errors.length <= 10) ev.errors.push(d); // the first error and 10 notes are plenty
+    } else if (!resyncing) queue.push({ kind: 'error', diagnostic: d });
   });
   parser.on('opentagstart', (t) => {
     tagLine = parser.line;
@@ -200,7 +201,9 @@ export function* parseEventElements(text: string, file: string, opts: ParseEvent
   for (let i = 0; i < src.length; i += SLICE) {
     parser.write(src.slice(i, i + SLICE));
     opts.onProgress?.(Math.min(src.length, i + SLICE), src.length);
-    while (queue.length) yield queue.shift()!;
+    // INVARIANT: nothing is queued while we yield (the parser only runs inside write/close).
+    for (const item of queue) yield item;
+    queue.length = 0;
     if (capped) return;
   }
   parser.close();
@@ -209,7 +212,8 @@ export function* parseEventElements(text: string, file: string, opts: ParseEvent
     if (!e.errors.length) e.errors.push(at(C.xmlMalformed, 'error', 'unexpected end of input inside `<Event>`', parser.line, parser.column + 1));
     finishEvent();
   }
-  while (queue.length) yield queue.shift()!;
+  for (const item of queue) yield item;
+  queue.length = 0;
   if (!sawEvent) {
     yield { kind: 'error', diagnostic: at(C.xmlNoEvent, 'error', 'no `<Event>` element found', 1, 1, 'expected `<Event>`, `<Events>` or `wevtutil qe /f:xml` output') };
   }

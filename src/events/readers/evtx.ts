@@ -8,6 +8,7 @@
 import type { Diagnostic } from '../../diag/index.js';
 import { readEvtx } from '../evtx/index.js';
 import { rawEventFromElement } from '../raw-event-from-element.js';
+import { EventReaderCode as C } from './errors.js';
 import type { EventReadResult, ReadEventsOptions } from './types.js';
 
 function item(d: Diagnostic): EventReadResult {
@@ -28,7 +29,7 @@ export function* readEvtxEvents(bytes: Uint8Array, file: string, opts: ReadEvent
       opts.onProgress(Math.min(chunk, evtx.chunkCount), evtx.chunkCount);
     }
     if (++n > maxRecords) {
-      yield { kind: 'error', diagnostic: { code: 'events.limit.exceeded', severity: 'error', message: `more than ${maxRecords} records; the rest was not read`, location: { kind: 'bytes', file, offset: rec.offset } } };
+      yield { kind: 'error', diagnostic: { code: C.limit, severity: 'error', message: `more than ${maxRecords} records; the rest was not read`, location: { kind: 'bytes', file, offset: rec.offset } } };
       return;
     }
     if (!rec.ok) {

@@ -4,6 +4,7 @@
  * `AppLockerEvent` to the AppLocker ones. `formatEvents` writes AppLocker events back as any text format.
  * Used by the ingest pipeline (store edge) and the `lockstep events` command. Issue 5 items 2–3.
  */
+import type { Diagnostic } from '../../diag/index.js';
 import { normaliseAppLockerEvent } from '../normalise.js';
 import { detectEventFormat } from './detect.js';
 import { readCsv } from './csv.js';
@@ -81,6 +82,6 @@ function readRaw(format: EventFormat, input: { name: string; bytes: Uint8Array }
   }
 }
 
-function* single(diagnostic: import('../../diag/index.js').Diagnostic): Generator<EventReadResult> {
+function* single(diagnostic: Diagnostic): Generator<EventReadResult> {
   yield { kind: 'error', diagnostic };
 }

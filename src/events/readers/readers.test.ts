@@ -99,6 +99,21 @@ describe('Get-WinEvent CSV', () => {
       [8006, 239, '2023-08-04T21:26:32.7572144Z', 'applocker.xml-column.csv:3'],
     ]);
   });
+  it('a plain Export-Csv (no payload columns): the path or package comes from the rendered Message', () => {
+    const csv = [
+      '#TYPE System.Diagnostics.Eventing.Reader.EventLogRecord',
+      '"Message","Id","Version","Qualifiers","Level","Task","Opcode","Keywords","RecordId","ProviderName","ProviderId","LogName","ProcessId","ThreadId","MachineName","UserId","TimeCreated","Properties"',
+      // values of the real 8003 (elastic corpus sample) and 8023 events
+      '"%OSDRIVE%\\USERS\\TOPSY\\APPDATA\\LOCAL\\GITHUBDESKTOP\\APP-3.1.2\\RESOURCES\\APP\\GIT\\MINGW64\\BIN\\GIT.EXE was allowed to run but would have been prevented from running if the AppLocker policy were enforced.","8003","0","","3","0","0","-9223372036854775808","149861","Microsoft-Windows-AppLocker","cbda4dbf-8d5d-4f69-9578-be14aa540d22","Microsoft-Windows-AppLocker/EXE and DLL","2152","25496","TOPSYLL.local","S-1-5-21-1133191089-1850170202-1535859923-200319","7/18/2023 2:07:07 PM","System.Collections.Generic.List`1[System.Diagnostics.Eventing.Reader.EventProperty]"',
+      '"Microsoft.BingNews was allowed to be installed.","8023","0","","4","0","0","-9223372036854775808","6269","Microsoft-Windows-AppLocker","cbda4dbf-8d5d-4f69-9578-be14aa540d22","Microsoft-Windows-AppLocker/Packaged app-Deployment","4584","26688","WIN1012009LL.local","S-1-5-21-1133191089-1850170202-1535859923-200319","8/15/2023 2:12:32 PM","System.Collections.Generic.List`1[System.Diagnostics.Eventing.Reader.EventProperty]"',
+    ].join('\r\n');
+    const r = run('plain.csv', enc(csv));
+    expect(r.errors).toEqual([]);
+    expect(r.applocker.map((e) => [e.eventId, e.outcome, e.filePath, e.packageName, e.userSid, e.recordId])).toEqual([
+      [8003, 'audited', '%OSDRIVE%\\USERS\\TOPSY\\APPDATA\\LOCAL\\GITHUBDESKTOP\\APP-3.1.2\\RESOURCES\\APP\\GIT\\MINGW64\\BIN\\GIT.EXE', undefined, 'S-1-5-21-1133191089-1850170202-1535859923-200319', 149861],
+      [8023, 'allowed', undefined, 'Microsoft.BingNews', 'S-1-5-21-1133191089-1850170202-1535859923-200319', 6269],
+    ]);
+  });
   it('wrong columns: one located header error, no events', () => {
     const r = run('wrong.csv', enc('"Date","Source","Text"\r\n"2026-01-01","x","y"\r\n'));
     expect(r.events).toEqual([]);

@@ -28,6 +28,7 @@ describe.skipIf(!hasCorpus || !hasOsslsigncode)(`osslsigncode verify agrees on e
       // digest; both of our entries carry the same signed digest, which equals our computed one.
       expect(oracle.output).toContain('Corrupted attribute certificate table');
       expect(info.signatures.map((s) => s.computedDigest)).toEqual([info.signatures[0]!.signedDigest, info.signatures[0]!.signedDigest]);
+      expect(info.reasons.map((r) => r.code)).toEqual([AUTH_CODES.duplicateEntry, AUTH_CODES.extraEntries]);
       return;
     }
     expect(info.signatures.map((s) => s.signedDigest)).toEqual(oracle.current);

@@ -3,14 +3,16 @@
  * for our digest of an UNSIGNED PE made by other tooling — and is itself unsigned, so matched files get no
  * publisher. The same CTL signed here with `openssl cms` checks the signer path.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authenticodeSamples as S, corpusSkipReason, hasCorpus, readCorpus } from '../../../test-support/corpus.js';
-import { HELLO_PUBLISHER, fixtureSkipReason, hasFixtureTools, signedFixtures } from '../../../test-support/authenticode-fixtures.js';
+import { HELLO_PUBLISHER, fixtureSkipReason, hasFixtureTools, cleanupSignedFixtures, signedFixtures } from '../../../test-support/authenticode-fixtures.js';
 import { unwrapPe } from './test-helpers.js';
 import { AUTH_CODES, authenticodeDigest, findCatalogMember, readCatalog } from './index.js';
+
+afterAll(cleanupSignedFixtures);
 
 const wineyesCat = S.wineyesCat;
 

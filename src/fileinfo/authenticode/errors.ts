@@ -11,6 +11,7 @@ export const AUTH_CODES = {
   entryRevision: 'fileinfo.authenticode.entry-revision',
   entryType: 'fileinfo.authenticode.entry-type',
   extraEntries: 'fileinfo.authenticode.extra-entries',
+  duplicateEntry: 'fileinfo.authenticode.duplicate-entry',
   trailingBytes: 'fileinfo.authenticode.signature-stuffing',
   der: 'fileinfo.authenticode.bad-der',
   notSignedData: 'fileinfo.authenticode.not-signed-data',

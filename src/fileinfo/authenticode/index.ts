@@ -277,6 +277,15 @@ export async function readAuthenticode(bytes: Uint8Array, pe: PeImage, opts: { r
     }, diags);
     signatures.push(...found);
   }
+  // A byte-identical second entry (pegoat-authenticode_duplicated.exe) is what osslsigncode calls a
+  // "Corrupted attribute certificate table"; Windows' view is [uncertain], so keep going but flag it.
+  for (let i = 1; i < entries.length; i++) {
+    const dup = entries.slice(0, i).findIndex((e) => Buffer.compare(e.certificate, entries[i]!.certificate) === 0);
+    if (dup >= 0) {
+      diags.push(authDiag(AUTH_CODES.duplicateEntry, 'warning', `WIN_CERTIFICATE entry ${i} duplicates entry ${dup} byte for byte`, entries[i]!.offset, 'WIN_CERTIFICATE', file,
+        'osslsigncode rejects such tables as corrupted'));
+    }
+  }
   if (pkcsEntries > 1) {
     // Real files nest extra signatures (§B.5); separate entries are unusual (the Debian shim) and Windows uses the first.
     diags.push(authDiag(AUTH_CODES.extraEntries, 'info', `${pkcsEntries} PKCS#7 WIN_CERTIFICATE entries; AppLocker's publisher comes from the first`, entries[1]?.offset, 'WIN_CERTIFICATE', file));

@@ -253,8 +253,8 @@ function parseInner(bytes: Uint8Array, file: string | undefined, limits: CfbLimi
   // Breadth-first from the root so each storage's children are resolved once.
   const queue = [0];
   const kids = new Map<number, number[]>();
-  while (queue.length) {
-    const id = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head]!;
     const c = childrenOf(id);
     kids.set(id, c);
     for (const k of c) if (raw[k]!.type === 1) queue.push(k);

@@ -47,6 +47,39 @@ describe('MSI stream names and versions (§D.2, §D.4)', () => {
   });
 });
 
+describe.skipIf(!hasCorpus)('hostile compound files (§D.1: cycles, out-of-range sectors)', () => {
+  const dv = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+  it('a directory sibling pointing at itself ends the walk (no hang), entries stay unique', () => {
+    const b = new Uint8Array(readCorpus(fileIdentity.msiUnsigned));
+    const ss = 1 << dv(b).getUint16(30, true); // minimal.msi is a v4 file: 4096-byte sectors
+    const dirSector = dv(b).getUint32(48, true);
+    const entry1 = (dirSector + 1) * ss + 128;
+    dv(b).setUint32(entry1 + 68, 1, true); // entry 1's left sibling = entry 1
+    dv(b).setUint32(entry1 + 72, 1, true); // and its right sibling
+    const r = parseCompoundFile(b);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(new Set(r.value.root.children).size).toBe(r.value.root.children.length);
+  });
+  it('a FAT chain that loops is a typed error', () => {
+    const b = new Uint8Array(readCorpus(fileIdentity.msiUnsigned));
+    const dirSector = dv(b).getUint32(48, true);
+    const fatSector = dv(b).getUint32(76, true);
+    const ss = 1 << dv(b).getUint16(30, true);
+    dv(b).setUint32((fatSector + 1) * ss + dirSector * 4, dirSector, true); // directory chain: sector → itself
+    const r = parseCompoundFile(b);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]?.code).toBe('fileinfo.cfb.bad-chain');
+  });
+  it('a FAT sector number beyond the file is a typed error', () => {
+    const b = new Uint8Array(readCorpus(fileIdentity.msiUnsigned));
+    dv(b).setUint32(76, 0x00ffffff, true);
+    const r = parseCompoundFile(b);
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]?.code).toBe('fileinfo.cfb.sector-out-of-range');
+  });
+});
+
 describe.skipIf(!hasCorpus || !hasMsiinfo)('every corpus MSI: Property table vs msiinfo export', () => {
   it('finds the corpus MSIs', () => expect(msis.length).toBeGreaterThanOrEqual(2));
   for (const rel of msis) {

@@ -3,11 +3,13 @@
  * with other tools — exiftool is not installed here, so the table is the oracle; see formats.md §B.7 for
  * kernel32/putty), on the self-built mingw fixture, and on hand-made broken headers.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { authenticodeSamples as S, corpusSkipReason, hasCorpus, readCorpus } from '../../../test-support/corpus.js';
-import { HELLO_VERSION, fixtureSkipReason, hasFixtureTools, signedFixtures } from '../../../test-support/authenticode-fixtures.js';
+import { HELLO_VERSION, fixtureSkipReason, hasFixtureTools, cleanupSignedFixtures, signedFixtures } from '../../../test-support/authenticode-fixtures.js';
 import { parsePe, PE_CODES, type PeImage } from './index.js';
+
+afterAll(cleanupSignedFixtures);
 
 function pe(rel: string): PeImage {
   const r = parsePe(readCorpus(rel), { file: rel });

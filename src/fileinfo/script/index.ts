@@ -7,6 +7,7 @@
  * fileinfo/identify.ts. Spec: formats.md §C, §E.1–§E.3; applocker.md §5.3.
  */
 import { createHash } from 'node:crypto';
+import { DEFAULT_LIMITS } from '../../bytes/index.js';
 import type { Diagnostic } from '../../diag/index.js';
 import { AUTH_CODES, OFFLINE_TRUST_SCOPE, ROOTED_TRUST_SCOPE, flatSha256, readSignedData, type SignatureInfo, type TrustOptions, type TrustScope, type DigestAlgorithm } from '../authenticode/index.js';
 import { blockSyntax, decodeScript, findSignatureBlock, scriptKind, signedContent, type ScriptKind } from './signature-block.js';
@@ -18,6 +19,7 @@ export const SCRIPT_CODES = {
   lfLineEndings: 'fileinfo.script.lf-line-endings',
   unsignable: 'fileinfo.script.cannot-be-signed',
   empty: 'fileinfo.script.empty',
+  tooLarge: 'fileinfo.script.too-large-to-check',
 } as const;
 
 export interface ScriptSignatureInfo {
@@ -47,7 +49,7 @@ const diag = (code: string, severity: Diagnostic['severity'], message: string, h
  * s.sha256;                      // the AppLocker FileHash for a script
  * s.publisher?.publisherName;    // 'O=LOCKSTEP TEST CORP, L=REDMOND, S=WASHINGTON, C=US' when validly signed
  */
-export async function readScriptSignature(bytes: Uint8Array, ext: string, opts: { readonly file?: string } & TrustOptions = {}): Promise<ScriptSignatureInfo> {
+export async function readScriptSignature(bytes: Uint8Array, ext: string, opts: { readonly file?: string; readonly maxTextBytes?: number } & TrustOptions = {}): Promise<ScriptSignatureInfo> {
   const kind = scriptKind(ext);
   const sha256 = flatSha256(bytes);
   const reasons: Diagnostic[] = [];
@@ -59,6 +61,12 @@ export async function readScriptSignature(bytes: Uint8Array, ext: string, opts: 
   const syntax = blockSyntax(kind);
   if (!syntax) {
     if (kind === 'batch') reasons.push(diag(SCRIPT_CODES.unsignable, 'info', `\`${ext}\` files cannot carry a signature: only path and hash rules can match them`));
+    return { ...base, signed: false, signatures: [], contentDigestChecked: false, reasons };
+  }
+  // Decoding makes a UTF-16 copy of the whole text: cap it (a signature block is a few KiB at the end).
+  const cap = opts.maxTextBytes ?? DEFAULT_LIMITS.maxFieldBytes;
+  if (bytes.length > cap) {
+    reasons.push(diag(SCRIPT_CODES.tooLarge, 'warning', `script of ${bytes.length} bytes is over the ${cap}-byte cap: its signature is not checked, no publisher`));
     return { ...base, signed: false, signatures: [], contentDigestChecked: false, reasons };
   }
   const decoded = decodeScript(bytes, syntax);

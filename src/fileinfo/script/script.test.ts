@@ -4,14 +4,16 @@
  * osslsigncode 2.9 in three encodings — our content digest must equal osslsigncode's "Calculated message
  * digest", the signer must give the AppLocker publisher, and a changed script must lose it.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { authenticodeSamples as S, corpusSkipReason, hasCorpus, readCorpus } from '../../../test-support/corpus.js';
-import { HELLO_PUBLISHER, canSignScripts, fixtureSkipReason, hasFixtureTools, osslsigncodeVerify, osslsigncodeVersion, signedFixtures } from '../../../test-support/authenticode-fixtures.js';
+import { HELLO_PUBLISHER, canSignScripts, fixtureSkipReason, hasFixtureTools, osslsigncodeVerify, osslsigncodeVersion, cleanupSignedFixtures, signedFixtures } from '../../../test-support/authenticode-fixtures.js';
 import { AUTH_CODES } from '../authenticode/index.js';
 import { readScriptSignature, SCRIPT_CODES, scriptKind } from './index.js';
+
+afterAll(cleanupSignedFixtures);
 
 describe('script hash and kinds', () => {
   it('flat SHA-256: AaronLocker records SHA-256("1") as the AppLocker hash of a one-byte script', async () => {
@@ -23,6 +25,10 @@ describe('script hash and kinds', () => {
     expect(['.PS1', 'psm1', '.psd1', '.vbs', '.js', '.wsf', '.cmd', '.txt'].map(scriptKind)).toEqual(['powershell', 'powershell', 'powershell', 'vbscript', 'jscript', 'wsf', 'batch', 'other']);
     const s = await readScriptSignature(new TextEncoder().encode('@echo off\r\n'), '.bat');
     expect(s.reasons.map((r) => r.code)).toEqual([SCRIPT_CODES.unsignable]);
+  });
+  it('a script over the text cap keeps its hash but its signature is not checked', async () => {
+    const s = await readScriptSignature(new TextEncoder().encode('x'.repeat(100)), '.ps1', { maxTextBytes: 10 });
+    expect([s.sha256.length, s.signed, s.reasons.map((r) => r.code)]).toEqual([64, false, [SCRIPT_CODES.tooLarge]]);
   });
   it('a block that does not decode is an error, not a throw', async () => {
     const text = 'Write-Host 1\r\n# SIG # Begin signature block\r\n# !!!!\r\n# SIG # End signature block\r\n';

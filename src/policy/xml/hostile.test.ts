@@ -145,5 +145,10 @@ describe('broken files', () => {
     const xmlish = fc.array(fc.constantFrom('<', '>', '/', '"', '=', ' ', 'AppLockerPolicy', 'RuleCollection', 'Type', '&', ';', '<!--', '-->', '<![CDATA[', ']]>', '<?xml', '?>', 'PLACEHOLDER_X', '\n'), { maxLength: 60 })
       .map((a) => a.join(''));
     fc.assert(fc.property(xmlish, (s) => { parsePolicy(s); }), { numRuns: 500 });
+    // Any UTF-16 code units, lone surrogates included, inside an otherwise valid attribute.
+    fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 50 }), (v) => {
+      const r = parsePolicy(`<AppLockerPolicy Version="${v.replace(/["&<]/g, '')}"/>`);
+      expect(r.diagnostics.every((d) => /^policy\.(xml|validate)\./.test(d.code))).toBe(true);
+    }), { numRuns: 300 });
   });
 });

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { AppLockerPolicy, FilePathRule } from '../model.js';
-import { encodePolicy, parsePolicy, serializePolicy, type ParsedPolicy } from './index.js';
+import { encodePolicy, formatOptionsOf, parsePolicy, serializePolicy, type ParsedPolicy } from './index.js';
 
 const formatDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'testdata', 'format');
 const fullXml = readFileSync(join(formatDir, 'full.xml'));
@@ -124,5 +124,15 @@ describe('serializePolicy', () => {
     const text = serializePolicy(p);
     expect(text).toContain('Description="a&#xD;&#xA;b&#x9;c"');
     expect(parseOk(text).policy).toEqual(p);
+  });
+
+  it('formatOptionsOf keeps the file form; UTF-16BE is written back as UTF-16LE', () => {
+    const le = encodePolicy(full.policy, { encoding: 'utf-16le', bom: true, newline: 'crlf' });
+    const be = new Uint8Array(le.length);
+    for (let i = 0; i < le.length; i += 2) { be[i] = le[i + 1]!; be[i + 1] = le[i]!; }
+    const p = parseOk(be);
+    expect(p.encoding).toBe('utf-16be');
+    expect(formatOptionsOf(p)).toEqual({ style: 'pretty', root: 'AppLockerPolicy', newline: 'crlf', encoding: 'utf-16le', bom: true, xmlDeclaration: true });
+    expect(Buffer.from(encodePolicy(p.policy, formatOptionsOf(p))).equals(Buffer.from(le))).toBe(true);
   });
 });

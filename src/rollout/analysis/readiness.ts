@@ -150,7 +150,7 @@ export async function analyseReadiness(input: ReadinessInput): Promise<Readiness
       groups.push(await analyseGroup({ group, gpo, applied, effectivePolicy: effective.policy, ruleSources: effective.ruleSources, modeSources: effective.modeSources, collections, since, until, sinceDays, input, administrators, makeDecider }));
     }
     if (groups.length === 0) gpoReasons.push(reason('no-groups', `GPO \`${gpo.name}\` is not linked to any business group`, 'link it to a group name or an OU that holds a group'));
-    for (const g of groups) for (const r of g.reasons) if (r.severity === 'error') gpoReasons.push({ ...r, message: `${g.group}: ${r.message}` });
+    for (const g of groups) for (const r of g.reasons) gpoReasons.push({ ...r, message: `${g.group}: ${r.message}` });
     out.push({
       gpo: gpo.name, guid: gpo.guid, collections,
       verdict: gpoReasons.some((r) => r.severity === 'error') ? 'NOT READY' : 'READY',
