@@ -6,14 +6,40 @@
  * NOT READY on purpose), 1 tool failure.
  */
 import { join, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { simulateEvents, simulateFleet } from '../../rollout/index.js';
-import { ingestPaths, openStore, redactTarget } from '../../store/index.js';
+import { ingestPaths, openStore, redactTarget, type IngestProgress } from '../../store/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, reportDiagnostics } from '../output.js';
 import { writeWorkspaceFiles } from './init.js';
 import { emitReport, loadWorkspace, runReadiness, workspaceStoreTarget } from './report.js';
 import { endDate, positiveInt, writeSimulatedEvidence } from './simulate.js';
+
+/** Ingest progress on stderr: a bar on a TTY, a line every 5 s otherwise, nothing with --json. */
+function progress(silent: boolean): { update(p: IngestProgress): void; stop(): void } {
+  if (silent) return { update() {}, stop() {} };
+  if (!process.stderr.isTTY) {
+    let last = Date.now();
+    return {
+      update(p) {
+        if (Date.now() - last < 5000) return;
+        last = Date.now();
+        err(`demo: ingest file ${p.fileIndex}/${p.files}, ${p.eventsStored} events stored`);
+      },
+      stop() {},
+    };
+  }
+  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'demo: ingest [{bar}] {percentage}% | {stored} events stored', hideCursor: true }, cliProgress.Presets.shades_classic);
+  let started = false;
+  return {
+    update(p) {
+      if (!started) { bar.start(Math.max(1, p.bytesTotal), 0, { stored: 0 }); started = true; }
+      bar.update(p.bytesDone, { stored: p.eventsStored });
+    },
+    stop() { if (started) bar.stop(); },
+  };
+}
 
 interface Options { seed?: string; machines?: string; days?: string; store?: string; end?: string; json?: boolean; html?: string }
 
@@ -23,8 +49,8 @@ export function register(program: Command): void {
     .description('The main job on SYNTHETIC sample data: demo workspace → simulated evidence → ingest → readiness report')
     .argument('[dir]', 'folder for the demo workspace', 'lockstep-demo')
     .option('--seed <n>', 'seed of the synthetic fleet', '1')
-    .option('--machines <n>', 'machines in the fleet', '60')
-    .option('--days <n>', 'days of evidence', '30')
+    .option('--machines <n>', 'machines in the fleet', '40')
+    .option('--days <n>', 'days of evidence', '21')
     .option('--store <target>', 'evidence store: SQLite file or postgres:// URL (default DIR/.lockstep/evidence.db)')
     .option('--end <date>', 'the evidence ends the day before this date (default: today, UTC)')
     .option('--json', 'print the readiness report as JSON')
@@ -41,8 +67,8 @@ Exit: 0 the report was printed (the demo fleet is NOT READY on purpose), 1 tool 
     .action(async (dirArg: string, o: Options) => {
       const dir = resolve(dirArg);
       const seed = Number.parseInt(o.seed ?? '1', 10) || 1;
-      const machines = positiveInt('machines', o.machines, 60, 100_000);
-      const days = positiveInt('days', o.days, 30, 3650);
+      const machines = positiveInt('machines', o.machines, 40, 100_000);
+      const days = positiveInt('days', o.days, 21, 3650);
       const end = endDate(o.end);
       const quiet = !!o.json;
       const fleet = simulateFleet({ seed, machines });
@@ -59,7 +85,9 @@ Exit: 0 the report was printed (the demo fleet is NOT READY on purpose), 1 tool 
       const target = workspaceStoreTarget(loaded, o.store);
       const store = await openStore(target);
       try {
-        const summary = await ingestPaths(store, [evidenceDir]);
+        const bar = progress(quiet);
+        const summary = await ingestPaths(store, [evidenceDir], { onProgress: (p) => bar.update(p) });
+        bar.stop();
         reportDiagnostics(summary.diagnostics);
         if (!quiet) err(`demo: ingested into ${redactTarget(target)}: ${summary.totals.eventsStored} events stored, ${summary.totals.duplicates} already there`);
         if (summary.totals.errors > 0 || summary.aborted) {

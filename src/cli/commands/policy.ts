@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { hasErrors, type Diagnostic } from '../../diag/index.js';
 import {
-  defaultPolicy, diffPolicies, encodePolicy, mergeGroupPolicy, mergeSetAppLockerPolicy, parsePolicy, renderPolicyDiff,
+  defaultPolicy, diffPolicies, encodePolicy, formatOptionsOf, mergeGroupPolicy, mergeSetAppLockerPolicy, parsePolicy, renderPolicyDiff,
   serializePolicy, RULE_COLLECTION_TYPES, type AppLockerPolicy, type EffectivePolicy, type EnforcementMode,
   type ParsedPolicy, type RuleCollectionType,
 } from '../../policy/index.js';
@@ -100,14 +100,11 @@ Examples:
     .action((file: string, o: { write?: boolean; check?: boolean; compact?: boolean; encoding?: 'utf-8' | 'utf-16le'; out?: string }) => {
       const bytes = readInput(file);
       const p = loadOrExit(file, false);
-      const encoding = o.encoding ?? (p.encoding === 'utf-8' ? 'utf-8' : 'utf-16le');
-      const encoded = encodePolicy(p.policy, {
-        style: o.compact ? 'compact' : 'pretty',
-        newline: p.newline,
-        root: p.root,
-        encoding,
-        bom: o.encoding ? encoding === 'utf-16le' || p.bom : p.bom,
-      });
+      const encoded = encodePolicy(p.policy, formatOptionsOf(p, {
+        ...(o.compact ? { style: 'compact' as const } : {}),
+        // A new encoding gets its usual form: UTF-16 with a BOM, UTF-8 without.
+        ...(o.encoding ? { encoding: o.encoding, bom: o.encoding === 'utf-16le' } : {}),
+      }));
       if (o.check) {
         const same = Buffer.compare(Buffer.from(encoded), Buffer.from(bytes)) === 0;
         if (!same) {
@@ -119,7 +116,7 @@ Examples:
       }
       if (o.write) writeAtomic(file, encoded);
       else if (o.out) writeAtomic(o.out, encoded);
-      else out(serializePolicy(p.policy, { style: o.compact ? 'compact' : 'pretty', newline: 'lf', root: p.root }));
+      else out(serializePolicy(p.policy, { style: o.compact ? 'compact' : 'pretty', newline: 'lf', root: p.root, xmlDeclaration: p.xmlDeclaration }));
     });
 
   policy

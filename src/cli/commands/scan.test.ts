@@ -173,6 +173,22 @@ describe('lockstep scan (in-process, main thread)', () => {
     }
   });
 
+  it('into `lockstep test`: fileinfo --json of the scanned files is allowed by the generated policy (exit 0)', async () => {
+    const inv = join(tmp, 'inv-a.jsonl');
+    const xml = join(tmp, 'finance-test.xml');
+    expect((await run(['rules', 'generate', '--from', inv, '--mode', 'Enabled', '--out', xml])).code).toBe(0);
+    const files = entries(inv).filter((e) => e.info && !(e.collection === 'Appx' && !e.info.publisher)).map((e) => e.path);
+    const fi = await run(['fileinfo', '--json', '--os-root', win, ...files]);
+    expect(fi.code).toBe(0);
+    const fiFile = join(tmp, 'fileinfo.json');
+    writeFileSync(fiFile, fi.stdout);
+    const t = await run(['test', '--policy', xml, '--file-info', fiFile, '--json']);
+    expect(t.code).toBe(0);
+    const decisions = JSON.parse(t.stdout) as Array<{ PolicyDecision: string }>;
+    expect(decisions).toHaveLength(files.length);
+    expect(new Set(decisions.map((d) => d.PolicyDecision))).toEqual(new Set(['Allowed']));
+  });
+
   it('rules generate --json prints the trace; the XML is stable across runs', async () => {
     const inv = join(tmp, 'inv-a.jsonl');
     const a = JSON.parse((await run(['rules', 'generate', '--from', inv, '--json'])).stdout) as { policy: string; trace: Record<string, string[]> };

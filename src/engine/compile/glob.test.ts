@@ -21,3 +21,12 @@ describe('compileGlob', () => {
     expect(performance.now() - t0).toBeLessThan(200);
   });
 });
+
+describe('compileGlob on hostile paths', () => {
+  it('stays linear on a 32,767-character path with a few stars', () => {
+    const s = 'A'.repeat(32_767);
+    const t0 = performance.now();
+    for (const p of ['A*B*C', '*A*A*B', 'A*A*A*A*C', '*\\X\\*']) expect(compileGlob(p)(s)).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+});

@@ -1,12 +1,11 @@
 /**
  * Path glob matchers for the fast engine (applocker.md §4.2): `*` is any run of characters including
- * `\`; nothing else is special. Each pattern is compiled once into the cheapest test that is exact:
- * equality, prefix, or an anchored RegExp. Patterns with many stars use a linear-backtracking scan
- * instead of a RegExp, so a hostile pattern cannot make matching exponential.
+ * `\`; nothing else is special. Each pattern is compiled once into the cheapest exact test: equality,
+ * prefix, suffix, or a scan that finds the literal pieces left to right. No RegExp: a backtracking
+ * regex over a 32,767-character path with a few stars could take polynomial time; the scan is
+ * O(path × pattern) at worst, whatever the input (the reference uses a different algorithm, so the
+ * property test checks one against the other).
  */
-
-/** More stars than this and a RegExp could backtrack badly; use the scan. */
-const MAX_REGEX_STARS = 4;
 
 export type GlobTest = (s: string) => boolean;
 
@@ -18,9 +17,9 @@ export function compileGlob(pattern: string): GlobTest {
     const lit = pattern.slice(0, -1);
     return (s) => s.startsWith(lit);
   }
-  if (stars <= MAX_REGEX_STARS) {
-    const re = new RegExp('^' + pattern.split('*').map(escapeRegex).join('[\\s\\S]*') + '$');
-    return (s) => re.test(s);
+  if (stars === 1 && pattern.startsWith('*')) {
+    const lit = pattern.slice(1);
+    return (s) => s.endsWith(lit);
   }
   return (s) => scanGlob(pattern, s);
 }
@@ -29,10 +28,6 @@ function countStars(p: string): number {
   let n = 0;
   for (let i = 0; i < p.length; i++) if (p.charCodeAt(i) === 42) n++;
   return n;
-}
-
-function escapeRegex(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 }
 
 /** Segment scan: the literal pieces between stars must occur in order; first anchored left, last right. */

@@ -44,7 +44,7 @@ export function pathKeys(s: string): PathKeys {
       seg = Math.imul(seg ^ c, FNV_PRIME);
     }
   }
-  return { dirKeys: Int32Array.from(dirs), segmentKeys: Int32Array.from(segs), whole: h & MASK };
+  return { dirKeys: new Int32Array(dirs), segmentKeys: new Int32Array(segs), whole: h & MASK };
 }
 
 /** Bits in a key filter: 2^18 bits = 32 KiB, small enough to stay in cache. */

@@ -80,7 +80,7 @@ export function prepareFile(file: FileInformation, env: Environment): PreparedFi
     activity: packagedAppActivity(file),
     path, keys,
     unc, uncKeys,
-    segmentKeys: uncKeys ? Int32Array.from(new Set([...keys.segmentKeys, ...uncKeys.segmentKeys])) : keys.segmentKeys,
+    segmentKeys: uncKeys ? new Int32Array([...new Set([...keys.segmentKeys, ...uncKeys.segmentKeys])]) : keys.segmentKeys,
     forms,
     publisher: pub ? {
       publisherName: pub.publisherName.toUpperCase(), productName: pub.productName.toUpperCase(),

@@ -120,12 +120,19 @@ export function* jsonRecords(text: string, file: string, opts: ReadEventsOptions
       yield { kind: 'error', diagnostic: textDiag(C.limit, 'error', `line longer than ${maxChars} characters`, file, line) };
       continue;
     }
+    let value: unknown;
     try {
-      yield { kind: 'value', value: JSON.parse(t), line, source: `${file}:${line}` };
+      value = JSON.parse(t);
     } catch (e) {
       const pos = positionOf(e);
       yield { kind: 'error', diagnostic: textDiag(C.jsonSyntax, 'error', syntaxMessage(e), file, line, pos === undefined ? 1 : pos + 1) };
+      continue;
     }
+    // A one-line `{"events":[…]}` document, or a line holding an array: its elements are the records.
+    const list = Array.isArray(value) ? value : value && typeof value === 'object' && Array.isArray((value as { events?: unknown }).events) ? (value as { events: unknown[] }).events : undefined;
+    if (list) {
+      for (const v of list) yield { kind: 'value', value: v, line, source: `${file}:${line}` };
+    } else yield { kind: 'value', value, line, source: `${file}:${line}` };
   }
 }
 

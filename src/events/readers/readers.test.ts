@@ -50,6 +50,19 @@ describe('NXLog im_msvistalog JSON', () => {
   });
 });
 
+describe('Winlogbeat/ECS JSON forms', () => {
+  it('a one-line `{"events":[…]}` document and NDJSON read the same events', () => {
+    const ndjson = new TextDecoder().decode(sample('applocker.nxlog.json')); // any AppLocker values will do
+    const events = run('a.nxlog.json', enc(ndjson)).applocker;
+    const ecsLines = events.map((e) => JSON.stringify({ '@timestamp': e.timeCreated, winlog: { event_id: e.eventId, provider_name: e.provider, channel: e.channel, computer_name: e.computer, record_id: e.recordId, user_data: { PolicyName: e.policyName, FilePath: e.filePath } } }));
+    const one = run('one.json', enc(`{"events":[${ecsLines.join(',')}]}`));
+    const nd = run('nd.json', enc(ecsLines.join('\n')));
+    expect(one.errors).toEqual([]);
+    expect(one.applocker.map((e) => [e.eventId, e.recordId, e.filePath])).toEqual(events.map((e) => [e.eventId, e.recordId, e.filePath]));
+    expect(nd.applocker.map((e) => ({ ...e, source: '' }))).toEqual(one.applocker.map((e) => ({ ...e, source: '' })));
+  });
+});
+
 describe('Wazuh eventchannel JSON', () => {
   it('reads the sample: camelCase payload mapped back to the §9.3 names', () => {
     const r = run('applocker.wazuh.json', sample('applocker.wazuh.json'));

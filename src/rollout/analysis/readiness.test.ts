@@ -103,3 +103,48 @@ describe('readiness on a simulated fleet (known answers)', () => {
     expect(JSON.stringify(a)).not.toBe(JSON.stringify(c));
   });
 });
+
+describe('readiness on hand-written evidence', () => {
+  it('administrators, files without hash or publisher, and no safe rule', async () => {
+    const { parseWorkspace } = await import('../workspace/parse.js');
+    const { defaultRulesPolicy } = await import('../simulate/fleet.js');
+    const ws = parseWorkspace(`version: 1
+name: t
+administrators: ["S-1-5-21-9-9-9-1234"]
+groups:
+  - name: Ops
+    membership: { computers: [OPS-1, OPS-2] }
+gpos:
+  - name: G
+    guid: "{11111111-2222-3333-4444-555555555555}"
+    policy: g.xml
+    links: [Ops]
+readiness: { minDays: 1, minReportingShare: 0.5 }
+`);
+    expect(ws.ok).toBe(true);
+    if (!ws.ok) return;
+    const ev = (computer: string, user: string, day: string) => ({
+      eventId: 8003, outcome: 'audited' as const, collection: 'Exe' as const, channel: 'Microsoft-Windows-AppLocker/EXE and DLL',
+      computer, timeCreated: `2026-11-${day}T10:00:00.0000000Z`, provider: 'Microsoft-Windows-AppLocker', userSid: user,
+      ruleId: IMPLICIT_RULE_ID, filePath: '%OSDRIVE%\\TOOLS\\X.EXE',
+    });
+    const events = [ev('OPS-1', 'S-1-5-21-9-9-9-1234', '10'), ev('OPS-1', 'S-1-5-21-9-9-9-1234', '12'), ev('OPS-1', 'S-1-5-21-9-9-9-2000', '15')];
+    const policy = defaultRulesPolicy('AuditOnly');
+    const base = { workspace: ws.value, inventory: [], policies: new Map([['G', policy]]), evidence: memoryEvidence(events), now: '2026-11-20T00:00:00Z', sinceDays: 30 };
+    const audit = await analyseReadiness(base);
+    const g = audit.gpos[0]!.groups[0]!;
+    expect(g.machines).toBe(2);
+    expect(g.machinesReporting).toBe(1);
+    expect(g.quietMachines).toEqual(['OPS-2']);
+    expect(g.wouldBlock).toHaveLength(1);
+    expect(g.wouldBlock[0]).toMatchObject({ byAdministrator: true, userWritable: true, events: 3, userCount: 2, cause: 'audited' });
+    expect(g.suggestions).toEqual([]); // user-writable, unsigned, no hash: no safe rule to suggest
+    expect(g.reasons.map((r) => r.code).sort()).toEqual(['rollout.readiness.admin-blocked', 'rollout.readiness.window-shorter-than-asked', 'rollout.readiness.would-block']);
+    // replayed through the same policy as a candidate: the administrator is allowed by the default admin rule
+    const cand = await analyseReadiness({ ...base, candidate: { name: 'c.xml', policy } });
+    const c = cand.gpos[0]!.groups[0]!;
+    expect(c.wouldBlock.map((f) => [f.cause, f.users, f.byAdministrator])).toEqual([['candidate-denied', ['S-1-5-21-9-9-9-2000'], false]]);
+    expect(c.reasons.map((r) => r.code)).toContain('rollout.readiness.replay-incomplete');
+    expect(c.reasons.map((r) => r.code)).not.toContain('rollout.readiness.admin-blocked');
+  });
+});

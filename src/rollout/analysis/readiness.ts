@@ -217,6 +217,21 @@ async function analyseGroup(a: GroupArgs): Promise<GroupReadiness> {
       reasons.push(reason('too-few-machines', `${reporting.size} of ${machines.length} machines reported (${pct(share)}); ${pct(t.minReportingShare)} required`, `quiet machines are not evidence: check event collection on ${quiet.slice(0, 5).map((q) => `\`${q}\``).join(', ')}${quiet.length > 5 ? '…' : ''}`));
     }
   }
+  if (input.candidate) {
+    const blind = wouldBlock.filter((f) => !f.fileHash && !f.fqbnText);
+    if (blind.length) {
+      // AppLocker computes hash and FQBN only when a rule needs them (§9.3): such files cannot match a
+      // candidate's publisher or hash rules, so the replay may overstate what would be blocked
+      reasons.push(reason('replay-incomplete', `${blind.length} would-be-blocked files have neither hash nor publisher in the evidence, so the candidate's publisher and hash rules could not be tested on them`, 'collect events under a policy with a publisher or hash rule in that collection, or scan the files (`lockstep scan`)', 'warning'));
+    }
+  }
+  for (const type of a.collections) {
+    const src = a.modeSources[type];
+    // the last GPO that configures a mode wins (§6.1): switching this GPO to Enforce changes nothing here
+    if (src && src !== a.gpo.name) {
+      reasons.push(reason('mode-set-elsewhere', `the ${type} enforcement mode of this group comes from \`${src}\` (higher precedence), so enforcing \`${a.gpo.name}\` alone does not change it`, undefined, 'info'));
+    }
+  }
   const approvedEvents = wouldBlock.filter((f) => f.approvedApp).reduce((s, f) => s + f.events, 0);
   if (approvedEvents > t.maxApprovedBlocked) {
     const names = [...new Set(wouldBlock.filter((f) => f.approvedApp).map((f) => f.approvedApp!))];
