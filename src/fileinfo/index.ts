@@ -12,7 +12,7 @@ export {
   msiDigest, msiPrehash, DEFAULT_CFB_LIMITS,
 } from './msi/index.js';
 export type { MsiInfo, MsiSignature, CompoundFile, CfbEntry, CfbLimits, StringPool } from './msi/index.js';
-export { readAppx, parseManifestIdentity, publisherId, DEFAULT_APPX_LIMITS } from './appx/index.js';
+export { readAppx, parseManifestIdentity, publisherId, appxPackageDigest, DEFAULT_APPX_LIMITS } from './appx/index.js';
 export type { AppxInfo, AppxLimits, PackageIdentity } from './appx/index.js';
 export { identifyFile, appLockerDisplayPath, windowsPathUnder, displayPublisherOf } from './identify.js';
 export type { FileIdentity, FileKind, IdentifyInput, SignatureStatus } from './identify.js';

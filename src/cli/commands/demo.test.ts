@@ -26,7 +26,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('lockstep demo / report readiness (SQLite, end to end)', () => {
   it('demo creates the workspace, ingests the simulated evidence and prints the report', async () => {
     const ws = join(dir, 'demo');
-    const r = await run(['demo', ws, '--machines', '24', '--days', '21', '--end', END]);
+    const r = await run(['demo', ws, '--machines', '15', '--days', '16', '--end', END]);
     expect(r.stderr).not.toContain('internal error');
     expect(r.code).toBe(0);
     expect(existsSync(join(ws, '.lockstep', 'evidence.db'))).toBe(true);
@@ -39,7 +39,7 @@ describe('lockstep demo / report readiness (SQLite, end to end)', () => {
     expect(r.stdout).toContain('FINCALC.EXE');
     expect(r.stdout).toMatch(/Hash\s+Exe\s+FINCALC\.EXE/);
     // re-running adds nothing (idempotent ingest)
-    const again = await run(['demo', ws, '--machines', '24', '--days', '21', '--end', END]);
+    const again = await run(['demo', ws, '--machines', '15', '--days', '16', '--end', END]);
     expect(again.code).toBe(0);
     expect(again.stderr).toMatch(/0 events stored, \d+ already there/);
   });
@@ -47,16 +47,16 @@ describe('lockstep demo / report readiness (SQLite, end to end)', () => {
   it('report readiness: exit 2 not ready, --json, --html with inline SVG charts, candidate → exit 0', async () => {
     const ws = join(dir, 'demo');
     const now = `${END}T00:00:00Z`;
-    const text = await run(['report', 'readiness', '--workspace', ws, '--gpo', 'AppLocker - Finance', '--since', '21d', '--now', now]);
+    const text = await run(['report', 'readiness', '--workspace', ws, '--gpo', 'AppLocker - Finance', '--since', '16d', '--now', now]);
     expect(text.code).toBe(2);
-    const json = await run(['report', 'readiness', '--workspace', ws, '--gpo', 'AppLocker - Finance', '--since', '21d', '--now', now, '--json']);
+    const json = await run(['report', 'readiness', '--workspace', ws, '--gpo', 'AppLocker - Finance', '--since', '16d', '--now', now, '--json']);
     expect(json.code).toBe(2);
     const rep = JSON.parse(json.stdout);
     expect(rep.verdict).toBe('NOT READY');
     const fin = rep.gpos[0].groups[0];
     expect(fin.group).toBe('Finance');
     const html = join(dir, 'r.html');
-    const h = await run(['report', 'readiness', '--workspace', ws, '--now', now, '--since', '21d', '--html', html]);
+    const h = await run(['report', 'readiness', '--workspace', ws, '--now', now, '--since', '16d', '--html', html]);
     expect(h.code).toBe(2);
     const doc = readFileSync(html, 'utf8');
     expect(doc).not.toMatch(/<script|<link |src="http/i);
@@ -72,7 +72,7 @@ describe('lockstep demo / report readiness (SQLite, end to end)', () => {
     if (!base.ok) return;
     const cand = join(dir, 'candidate.xml');
     writeFileSync(cand, serializePolicy(withSuggestedRules(base.value.policy, fin.suggestions)));
-    const c = await run(['report', 'readiness', '--workspace', ws, '--gpo', 'AppLocker - Finance', '--since', '21d', '--now', now, '--policy', cand]);
+    const c = await run(['report', 'readiness', '--workspace', ws, '--gpo', 'AppLocker - Finance', '--since', '16d', '--now', now, '--policy', cand]);
     expect(c.stdout).toContain('with candidate');
     expect(c.code).toBe(0);
   });
@@ -115,13 +115,13 @@ describe.skipIf(!pgUrl)('lockstep demo / report readiness on PostgreSQL', () => 
     try {
       const u = new URL(pgUrl!);
       u.pathname = `/${db}`;
-      const args = ['--machines', '24', '--days', '21', '--end', END, '--json'];
+      const args = ['--machines', '15', '--days', '16', '--end', END, '--json'];
       const lite = await run(['demo', join(dir, 'pg-lite'), ...args]);
       const pgr = await run(['demo', join(dir, 'pg'), ...args, '--store', u.toString()]);
       expect(pgr.stderr).not.toContain('internal error');
       expect(pgr.code).toBe(0);
       expect(projection(JSON.parse(pgr.stdout))).toEqual(projection(JSON.parse(lite.stdout)));
-      const rep = await run(['report', 'readiness', '--workspace', join(dir, 'pg'), '--store', u.toString(), '--gpo', 'AppLocker - Call Center', '--since', '21d', '--now', `${END}T00:00:00Z`]);
+      const rep = await run(['report', 'readiness', '--workspace', join(dir, 'pg'), '--store', u.toString(), '--gpo', 'AppLocker - Call Center', '--since', '16d', '--now', `${END}T00:00:00Z`]);
       expect(rep.code).toBe(0);
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);

@@ -8,9 +8,9 @@ import { compilePolicy, decide, explain, isAllowedVerdict, parsePublisherText } 
 import type { FileInformation, RuleCollectionType } from '../../policy/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, outJson, reportDiagnostics } from '../output.js';
-import { loadPolicyOrExit, parseHashColumn, principalFromOptions } from './test.js';
+import { environmentFromOptions, loadPolicyOrExit, parseHashColumn, principalFromOptions } from './test.js';
 
-interface ExplainOptions { policy: string; path: string; publisher?: string; hash?: string; collection?: string; user?: string[]; interactive?: boolean; json?: boolean }
+interface ExplainOptions { policy: string; path: string; publisher?: string; hash?: string; collection?: string; user?: string[]; interactive?: boolean; json?: boolean; removable?: string[]; hot?: string[] }
 
 export function register(program: Command): void {
   program
@@ -23,6 +23,8 @@ export function register(program: Command): void {
     .option('--collection <type>', 'judge as this collection (Exe, Dll, Msi, Script, Appx) instead of by extension')
     .option('--user <sids...>', 'SIDs of the principal (user and groups); default Everyone (S-1-1-0)')
     .option('--interactive', 'add the implicit groups of an interactive logon (Everyone, Interactive, Authenticated Users, Users)')
+    .option('--removable <roots...>', 'drive roots %REMOVABLE% stands for (CD/DVD), e.g. D:')
+    .option('--hot <roots...>', 'drive roots %HOT% stands for (USB), e.g. E:')
     .option('--json', 'machine-readable output: the file and the decision')
     .addHelpText('after', `
 Examples:
@@ -55,7 +57,7 @@ Exit: 0 allowed, 2 denied, 3 invalid policy, 1 bad input.`)
         ...(publisher ? { publisher } : {}),
         ...(o.collection ? { collection: o.collection as RuleCollectionType } : {}),
       };
-      const compiled = compilePolicy(policy);
+      const compiled = compilePolicy(policy, environmentFromOptions(o));
       const d = decide(compiled, file, principal);
       if (json) outJson({ file, principal: [...principal.sids], decision: d });
       else {

@@ -16,6 +16,11 @@ import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, outJson } from '../output.js';
 import { writeWorkspaceFiles } from './init.js';
 
+/** Events per written file (a file per group is split in parts beyond this). */
+export const EVENTS_PER_FILE = 100_000;
+/** Events one `simulate fleet` run generates at most (they are held in memory before writing). */
+export const MAX_SIMULATED_EVENTS = 3_000_000;
+
 export const SIMULATE_FORMATS: readonly TextEventFormat[] = ['event-xml', 'ecs-json', 'csv'];
 const EXT: Record<TextEventFormat, string> = { 'event-xml': 'events.xml', 'ecs-json': 'ecs.ndjson', csv: 'csv', 'nxlog-json': 'nxlog.ndjson', 'wazuh-json': 'wazuh.ndjson' };
 
@@ -37,13 +42,18 @@ export function writeSimulatedEvidence(dir: string, fleet: SimulatedFleet, event
   }
   const files: string[] = [];
   for (const [group, list] of byGroup) {
-    for (const f of formats) {
-      const name = `synthetic-${slug(group)}.${EXT[f]}`;
-      let text = formatEvents(list, f);
-      // Event XML can carry the label inside the file; NDJSON and Get-WinEvent CSV have no comment syntax
-      if (f === 'event-xml') text = text.replace('<Events>', `<!-- ${SYNTHETIC_LABEL} -->\n<Events>`);
-      writeFileSync(join(dir, name), text);
-      files.push(name);
+    // INVARIANT: one file holds at most EVENTS_PER_FILE events, so a big fleet never builds a multi-GB string
+    const parts = Math.ceil(list.length / EVENTS_PER_FILE);
+    for (let part = 0; part < parts; part++) {
+      const chunk = list.slice(part * EVENTS_PER_FILE, (part + 1) * EVENTS_PER_FILE);
+      for (const f of formats) {
+        const name = `synthetic-${slug(group)}${parts > 1 ? `.part${part + 1}` : ''}.${EXT[f]}`;
+        let text = formatEvents(chunk, f);
+        // Event XML can carry the label inside the file; NDJSON and Get-WinEvent CSV have no comment syntax
+        if (f === 'event-xml') text = text.replace('<Events>', `<!-- ${SYNTHETIC_LABEL} -->\n<Events>`);
+        writeFileSync(join(dir, name), text);
+        files.push(name);
+      }
     }
   }
   return files;
@@ -118,7 +128,8 @@ Exit: 0 written, 1 bad option or unwritable folder.`)
       const fleet = simulateFleet({ seed, machines });
       const { files } = writeWorkspaceFiles(dir, fleet);
       if (!o.json) err(`simulate: ${fleet.machines.length} machines, ${days} days…`);
-      const events = simulateEvents(fleet, { seed, days, end });
+      const events = simulateEvents(fleet, { seed, days, end, maxEvents: MAX_SIMULATED_EVENTS });
+      if (events.length >= MAX_SIMULATED_EVENTS) err(`warning: stopped at ${MAX_SIMULATED_EVENTS} events; use fewer machines or days for a complete simulation`);
       const evidence = writeSimulatedEvidence(join(dir, 'evidence'), fleet, events, formats);
       const summary = { out: dir, seed, machines: fleet.machines.length, days, end, events: events.length, workspaceFiles: files, evidenceFiles: evidence.map((f) => `evidence/${f}`), synthetic: true };
       if (o.json) outJson(summary);

@@ -113,6 +113,17 @@ describe('lockstep test', () => {
     expect(await main(['test', '--policy', policy])).toBe(1);
   });
 
+  it('maps %HOT% to the roots given with --hot', async () => {
+    const hot = join(tmp, 'hot.xml');
+    const c = loadEngineCases().find((x) => x.id.startsWith('paths/variables.yaml#'))!;
+    writeFileSync(hot, c.policyXml.replace(/<FilePathRule Id="40000000-0000-0000-0000-000000000007"[^]*?<\/FilePathRule>/, ''));
+    expect(await main(['test', '--policy', hot, '--path', 'E:\\tool.exe', '--hot', 'E:', '--json'])).toBe(2);
+    expect((JSON.parse(stdout) as Array<{ decision: { verdict: string } }>)[0]!.decision.verdict).toBe('Denied');
+    stdout = '';
+    expect(await main(['test', '--policy', hot, '--path', 'E:\\tool.exe', '--json'])).toBe(2);
+    expect((JSON.parse(stdout) as Array<{ decision: { verdict: string } }>)[0]!.decision.verdict).toBe('DeniedByDefault');
+  });
+
   it('reads JSON file information', async () => {
     const j = join(tmp, 'fi.json');
     writeFileSync(j, JSON.stringify([{ Path: 'D:\\setup.msi', Publisher: 'O=CONTOSO, C=US\\APP\\{1}\\,1.0.0.0', Hash: 'SHA256 0x' + 'AB'.repeat(32) }]));

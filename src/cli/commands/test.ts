@@ -10,8 +10,8 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { hasErrors } from '../../diag/index.js';
 import {
-  compilePolicy, decide, explainLine, isAllowedVerdict, parsePublisherText, principalOf, WELL_KNOWN_SIDS,
-  type Decision, type Principal,
+  compilePolicy, decide, environment, explainLine, isAllowedVerdict, parsePublisherText, principalOf, WELL_KNOWN_SIDS,
+  type Decision, type Environment, type Principal,
 } from '../../engine/index.js';
 import { parsePolicy, type AppLockerPolicy, type FileHashType, type FileInformation, type RuleCollectionType } from '../../policy/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
@@ -51,6 +51,11 @@ export function principalFromOptions(users: readonly string[] | undefined, inter
   if (interactive) sids.push(WELL_KNOWN_SIDS.Everyone, WELL_KNOWN_SIDS.Interactive, WELL_KNOWN_SIDS.AuthenticatedUsers, WELL_KNOWN_SIDS.Users);
   if (sids.length === 0) sids.push(WELL_KNOWN_SIDS.Everyone);
   return principalOf(sids);
+}
+
+/** The machine the policy is evaluated for: `%REMOVABLE%` and `%HOT%` roots come from the options (§4.1). */
+export function environmentFromOptions(o: { removable?: string[]; hot?: string[] }): Environment {
+  return environment({ removableRoots: o.removable ?? [], hotRoots: o.hot ?? [] });
 }
 
 /** `SHA256 0x…` (the Hash column) → hashes; '' → none. */
@@ -152,7 +157,7 @@ function csvField(s: string): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-interface TestOptions { policy: string; path?: string[]; fileInfo?: string; user?: string[]; interactive?: boolean; json?: boolean; csv?: boolean }
+interface TestOptions { policy: string; path?: string[]; fileInfo?: string; user?: string[]; interactive?: boolean; json?: boolean; csv?: boolean; removable?: string[]; hot?: string[] }
 
 export function register(program: Command): void {
   program
@@ -163,6 +168,8 @@ export function register(program: Command): void {
     .option('--file-info <file>', 'Get-AppLockerFileInformation output: Export-Csv CSV or JSON with Path, Publisher, Hash')
     .option('--user <sids...>', 'SIDs of the principal (user and groups); default Everyone (S-1-1-0)')
     .option('--interactive', 'add the implicit groups of an interactive logon (Everyone, Interactive, Authenticated Users, Users)')
+    .option('--removable <roots...>', 'drive roots %REMOVABLE% stands for (CD/DVD), e.g. D:')
+    .option('--hot <roots...>', 'drive roots %HOT% stands for (USB), e.g. E:')
     .option('--json', 'machine-readable output: one object per file with the full decision')
     .option('--csv', 'CSV output with the columns FilePath, PolicyDecision, MatchingRule')
     .addHelpText('after', `
@@ -180,7 +187,7 @@ Exit: 0 every file allowed, 2 some file denied, 3 invalid policy, 1 unreadable i
       const policy = loadPolicyOrExit(o.policy, json);
       const principal = principalFromOptions(o.user, o.interactive);
       const files: FileInformation[] = [...(o.path ?? []).map((path) => ({ path, hashes: {} })), ...(o.fileInfo ? readFileInfo(o.fileInfo) : [])];
-      const compiled = compilePolicy(policy);
+      const compiled = compilePolicy(policy, environmentFromOptions(o));
       if (!json) reportDiagnostics(compiled.diagnostics, o.policy);
       const showBar = !json && !o.csv && process.stderr.isTTY && files.length > 20_000;
       const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: 'test [{bar}] {value}/{total} files', hideCursor: true }, cliProgress.Presets.shades_classic) : undefined;

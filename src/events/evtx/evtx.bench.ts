@@ -64,7 +64,11 @@ function timed(cmd: string, args: string[], dir: string): Promise<{ wall: number
   return new Promise((done, fail) => {
     const tfile = join(dir, 'time.txt');
     const t0 = performance.now();
-    const p = spawn('/usr/bin/time', ['-f', '%U %S', '-o', tfile, cmd, ...args], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // Without /usr/bin/time (Debian package `time`) the child's CPU time is unknown: wall time stands in.
+    const haveTime = existsSync('/usr/bin/time');
+    const p = haveTime
+      ? spawn('/usr/bin/time', ['-f', '%U %S', '-o', tfile, cmd, ...args], { stdio: ['ignore', 'pipe', 'ignore'] })
+      : spawn(cmd, args, { stdio: ['ignore', 'pipe', 'ignore'] });
     let events = 0;
     let tail = '';
     p.stdout.setEncoding('utf8');
@@ -80,6 +84,7 @@ function timed(cmd: string, args: string[], dir: string): Promise<{ wall: number
     p.on('error', fail);
     p.on('close', () => {
       const wall = (performance.now() - t0) / 1000;
+      if (!haveTime) return done({ wall, cpu: wall, events });
       const [u, s] = readFileSync(tfile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
       done({ wall, cpu: (u ?? NaN) + (s ?? NaN), events });
     });

@@ -229,6 +229,19 @@ describe.skipIf(!hasCorpus)('every corpus .evtx: exact counts', () => {
       }
     });
   }
+  it('the cleared-log sample names the 4 AppLocker channels in its UserData (nested BinXml)', () => {
+    const channels = collect(readCorpus(evtxSamples.clearedLogWithAppLockerChannels)).ok.flatMap((r) => {
+      const cleared = r.event.children.find((c) => c.name === 'UserData')?.children.find((c) => c.name === 'LogFileCleared');
+      const ch = cleared?.children.find((c) => c.name === 'Channel')?.text ?? '';
+      return ch.startsWith('Microsoft-Windows-AppLocker/') ? [ch] : [];
+    });
+    expect(channels.sort()).toEqual([
+      'Microsoft-Windows-AppLocker/EXE and DLL',
+      'Microsoft-Windows-AppLocker/MSI and Script',
+      'Microsoft-Windows-AppLocker/Packaged app-Deployment',
+      'Microsoft-Windows-AppLocker/Packaged app-Execution',
+    ]);
+  });
   it('the legacy .evt sample is rejected with events.evtx.legacy-evt', () => {
     const f = readEvtx(readCorpus(evtxSamples.legacyEvt));
     expect(f.diagnostics.map((d) => d.code)).toEqual([EvtxCode.legacyEvt]);

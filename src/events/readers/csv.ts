@@ -26,68 +26,77 @@ export type CsvRecord =
   | { readonly kind: 'row'; readonly cells: string[]; readonly line: number }
   | { readonly kind: 'error'; readonly line: number; readonly column: number; readonly message: string };
 
-/** RFC 4180 record splitter (lazy; bounded by `maxChars` per record). */
+/** RFC 4180 record splitter (lazy; bounded by `maxChars` per record). Cells are sliced, not built char by char. */
 export function* csvRecords(text: string, maxChars: number = DEFAULT_READ_OPTIONS.maxRecordChars): Generator<CsvRecord> {
+  const n = text.length;
   let i = 0;
   let line = 1;
-  const n = text.length;
   while (i < n) {
     const startLine = line;
     const startIdx = i;
     const cells: string[] = [];
-    let cell = '';
     let err: CsvRecord | undefined;
     for (;;) {
-      if (i - startIdx > maxChars && !err) err = { kind: 'error', line: startLine, column: 1, message: `record longer than ${maxChars} characters` };
       if (i >= n) {
-        cells.push(cell);
+        cells.push('');
         break;
       }
-      const ch = text[i]!;
-      if (ch === '"' && cell === '') {
-        // quoted cell
+      let cell: string;
+      if (text.charCodeAt(i) === 34 /* " */) {
+        // Quoted cell: runs up to the next lone quote; `""` is a literal quote; newlines are part of the cell.
         const qLine = line;
         const qCol = i - text.lastIndexOf('\n', i - 1);
-        i++;
+        const parts: string[] = [];
+        let j = i + 1;
         let closed = false;
-        while (i < n) {
-          const c = text[i]!;
-          if (c === '"') {
-            if (text[i + 1] === '"') {
-              cell += '"';
-              i += 2;
-              continue;
-            }
-            i++;
-            closed = true;
-            break;
+        for (;;) {
+          const q = text.indexOf('"', j);
+          if (q < 0) break;
+          parts.push(text.slice(j, q));
+          if (text.charCodeAt(q + 1) === 34) {
+            parts.push('"');
+            j = q + 2;
+            continue;
           }
-          if (c === '\n') line++;
-          if (!err) cell += c;
-          i++;
+          j = q + 1;
+          closed = true;
+          break;
         }
         if (!closed) {
           err = { kind: 'error', line: qLine, column: qCol, message: 'quoted cell is never closed' };
-          cells.push(cell);
+          i = n;
+          break;
+        }
+        cell = parts.join('');
+        for (let k = cell.indexOf('\n'); k >= 0; k = cell.indexOf('\n', k + 1)) line++;
+        i = j;
+        // Lenient: characters between the closing quote and the next delimiter are kept (`"a"b` → `ab`).
+        let k = i;
+        while (k < n && text[k] !== ',' && text[k] !== '\n' && text[k] !== '\r') k++;
+        if (k > i) cell += text.slice(i, k);
+        i = k;
+      } else {
+        let k = i;
+        while (k < n && text[k] !== ',' && text[k] !== '\n' && text[k] !== '\r') k++;
+        cell = text.slice(i, k);
+        i = k;
+      }
+      cells.push(cell);
+      if (i - startIdx > maxChars && !err) err = { kind: 'error', line: startLine, column: 1, message: `record longer than ${maxChars} characters` };
+      if (i >= n) break;
+      const c = text[i];
+      if (c === ',') {
+        i++;
+        if (i >= n) {
+          cells.push('');
           break;
         }
         continue;
       }
-      if (ch === ',') {
-        cells.push(cell);
-        cell = '';
-        i++;
-        continue;
-      }
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      if (ch === '\n' || ch === '\r') {
-        i++;
-        line++;
-        cells.push(cell);
-        break;
-      }
-      if (!err) cell += ch;
-      i++;
+      // end of record: \n, \r\n or a lone \r
+      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
+      line++;
+      break;
     }
     if (err) yield err;
     else if (!(cells.length === 1 && cells[0] === '')) yield { kind: 'row', cells, line: startLine };

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../diag/index.js';
 import type { AppLockerEvent } from '../applocker-event.js';
-import { readEvents, type EventReadResult } from './index.js';
+import { csvRecords, readEvents, type EventReadResult } from './index.js';
 
 const testdata = join(dirname(fileURLToPath(import.meta.url)), '..', 'testdata');
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -90,6 +90,20 @@ describe('Wazuh eventchannel JSON', () => {
 });
 
 describe('Get-WinEvent CSV', () => {
+  it('csvRecords: RFC 4180 quoting, CRLF/LF/CR ends, empty and trailing cells, line numbers', () => {
+    const text = 'a,"b ""q"", c",\r\n"multi\r\nline",x\n,\r"",""""\n"open';
+    expect([...csvRecords(text)]).toEqual([
+      { kind: 'row', cells: ['a', 'b "q", c', ''], line: 1 },
+      { kind: 'row', cells: ['multi\r\nline', 'x'], line: 2 },
+      { kind: 'row', cells: ['', ''], line: 4 },
+      { kind: 'row', cells: ['', '"'], line: 5 },
+      { kind: 'error', line: 6, column: 1, message: 'quoted cell is never closed' },
+    ]);
+    expect([...csvRecords('x'.repeat(50) + '\nok', 10)]).toEqual([
+      { kind: 'error', line: 1, column: 1, message: 'record longer than 10 characters' },
+      { kind: 'row', cells: ['ok'], line: 2 },
+    ]);
+  });
   it('property columns + payload columns (#TYPE line, en-US time, quoted quotes, CRLF inside a cell)', () => {
     const r = run('applocker.columns.csv', sample('applocker.columns.csv'));
     expect(r.errors).toEqual([]);

@@ -3,9 +3,8 @@
  * and the signer of `AppxSignature.p7x`. Used by fileinfo/identify.ts. The ZIP is read with fflate's
  * `unzipSync`, extracting only the few members needed and only below size caps (zip bombs); the manifest
  * with saxes. Spec: shared/spec/formats.md §F.1–§F.3; applocker.md §5.1 (packaged apps).
- * Not done: the AppX package digest (§F.1, not prototyped anywhere here); the signer counts when its
- * messageDigest and signature verify (fileinfo/authenticode `readSignedData`) and its subject equals the
- * manifest Publisher.
+ * The signer counts when the package digest (§F.1, package-digest.ts), messageDigest and signature all
+ * verify (fileinfo/authenticode `readSignedData`) and its subject equals the manifest Publisher.
  */
 import { createHash } from 'node:crypto';
 import { unzipSync } from 'fflate';
@@ -14,6 +13,7 @@ import { decodeUtf8, toHex } from '../../bytes/index.js';
 import { fail, ok, type Diagnostic, type Result } from '../../diag/index.js';
 import type { PublisherInfo } from '../../policy/file-information.js';
 import { readSignedData, type SignatureInfo } from '../authenticode/index.js';
+import { appxPackageDigest } from './package-digest.js';
 
 export interface AppxLimits {
   /** Largest manifest or signature member we will inflate (bytes). Default 8 MiB. */
@@ -21,6 +21,7 @@ export interface AppxLimits {
   /** Most central-directory entries. Default 100,000. */
   readonly maxEntries: number;
 }
+export { appxPackageDigest } from './package-digest.js';
 export const DEFAULT_APPX_LIMITS: AppxLimits = { maxMemberBytes: 8 * 1024 * 1024, maxEntries: 100_000 };
 
 /** `<Identity>` of a package or bundle manifest (§F.2). */
@@ -55,6 +56,8 @@ export interface AppxInfo {
 const MANIFEST = 'AppxManifest.xml';
 const BUNDLE_MANIFEST = 'AppxMetadata/AppxBundleManifest.xml';
 const SIGNATURE = 'AppxSignature.p7x';
+/** Members the package digest covers besides the raw ZIP bytes (§F.1). */
+const DIGESTED = ['[Content_Types].xml', 'AppxBlockMap.xml', 'AppxMetadata/CodeIntegrity.cat'];
 const CROCKFORD = '0123456789abcdefghjkmnpqrstvwxyz';
 
 /**
@@ -139,7 +142,7 @@ export async function readAppx(bytes: Uint8Array, opts: { file?: string; limits?
     members = unzipSync(bytes, {
       filter: (f) => {
         if (++entries > limits.maxEntries) throw new RangeError('too many entries');
-        const wanted = f.name === MANIFEST || f.name === BUNDLE_MANIFEST || f.name === SIGNATURE;
+        const wanted = f.name === MANIFEST || f.name === BUNDLE_MANIFEST || f.name === SIGNATURE || DIGESTED.includes(f.name);
         if (wanted && f.originalSize > limits.maxMemberBytes) tooBig = f.name;
         return wanted && f.originalSize <= limits.maxMemberBytes;
       },
@@ -165,16 +168,19 @@ export async function readAppx(bytes: Uint8Array, opts: { file?: string; limits?
   else if (!(p7x[0] === 0x50 && p7x[1] === 0x4b && p7x[2] === 0x43 && p7x[3] === 0x58)) {
     reasons.push('AppxSignature.p7x does not start with `PKCX`');
   } else {
-    // The AppX package digest (§F.1) is not computed here, so the file-digest comparison is left out:
-    // the signer counts when messageDigest and the signature over the signed attributes verify.
+    // The signed value is the package digest of §F.1 (package-digest.ts); the Authenticode reader compares
+    // it, checks messageDigest and the signature over the signed attributes.
     const sigDiags: Diagnostic[] = [];
-    const sigs = await readSignedData(p7x.subarray(4), { expectedDigest: () => undefined, ...(file !== undefined ? { file } : {}) }, sigDiags);
+    const sigs = await readSignedData(p7x.subarray(4), {
+      expectedDigest: (alg) => appxPackageDigest(bytes, members, alg, limits.maxEntries),
+      ...(file !== undefined ? { file } : {}),
+    }, sigDiags);
     diagnostics.push(...sigDiags.map((d) => ({ ...d, severity: d.severity === 'error' ? ('warning' as const) : d.severity })));
     signer = sigs[0];
     if (!signer?.signer) reasons.push('AppxSignature.p7x is not a readable Authenticode signature');
     else {
-      if (!signer.messageDigestMatches) reasons.push('the signed attributes do not match the signed content (messageDigest)');
-      if (!signer.signatureVerified) reasons.push('the signature over the signed attributes does not verify');
+      if (!signer.valid) reasons.push(...signer.reasons.filter((d) => d.severity === 'error').map((d) => d.message));
+      if (!signer.valid && !reasons.length) reasons.push('the package signature is not valid');
       // A package installs only when its manifest Publisher equals the signer subject (§F.2).
       if (signer.signer.subject !== identity.publisher) {
         reasons.push(`the signer \`${signer.signer.subject}\` is not the manifest publisher \`${identity.publisher}\``);
