@@ -110,17 +110,16 @@ export function decide(compiled: CompiledPolicy, input: FileInformation | Prepar
     const effect = effectOf('Denied', mode);
     return { verdict: 'Denied', reason: 'ExplicitDeny', collection: type, mode, effect, eventId: eventIdFor(type, effect, f.activity), rule: deny.decidingRule };
   }
+  // Plain literals, no conditional spreads: this is the hot path and a spread allocates a temporary.
   if (allow) {
-    return {
-      verdict: 'Allowed', reason: 'ExplicitAllow', collection: type, mode, effect: 'allowed',
-      eventId: eventIdFor(type, 'allowed', f.activity), rule: allow.decidingRule, ...(suppressedDeny ? { exception: suppressedDeny } : {}),
-    };
+    const eventId = eventIdFor(type, 'allowed', f.activity);
+    if (suppressedDeny) return { verdict: 'Allowed', reason: 'ExplicitAllow', collection: type, mode, effect: 'allowed', eventId, rule: allow.decidingRule, exception: suppressedDeny };
+    return { verdict: 'Allowed', reason: 'ExplicitAllow', collection: type, mode, effect: 'allowed', eventId, rule: allow.decidingRule };
   }
   const effect = effectOf('DeniedByDefault', mode);
-  return {
-    verdict: 'DeniedByDefault', reason: 'ImplicitDeny', collection: type, mode, effect,
-    eventId: eventIdFor(type, effect, f.activity), ...(suppressedAllow ? { exception: suppressedAllow } : {}),
-  };
+  const eventId = eventIdFor(type, effect, f.activity);
+  if (suppressedAllow) return { verdict: 'DeniedByDefault', reason: 'ImplicitDeny', collection: type, mode, effect, eventId, exception: suppressedAllow };
+  return { verdict: 'DeniedByDefault', reason: 'ImplicitDeny', collection: type, mode, effect, eventId };
 }
 
 export { prepareFile, type PreparedFile };

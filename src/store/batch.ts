@@ -149,3 +149,13 @@ export function foldRollup(inserted: ReadonlyArray<{ p: PreparedEvent; ids: Reso
   }
   return [...map.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, d]) => d);
 }
+
+/**
+ * The per-event provenance kept in `events.source_ref`: the part of `file.json:17` / `x.evtx#record 42`
+ * after the source's path (the path itself is in `sources`, referenced by `source_id`), so a long path is
+ * not repeated in every row.
+ */
+export function sourceRef(eventSource: string | undefined, sourcePath: string): string | null {
+  if (eventSource === undefined) return null;
+  return eventSource.startsWith(sourcePath) ? eventSource.slice(sourcePath.length) : eventSource;
+}

@@ -11,7 +11,7 @@
  * UNIQUE index small at 10M rows; a collision needs ~2^64 events.
  * Used by batch.ts; enforced by `UNIQUE (dedup_key)` + `INSERT … ON CONFLICT DO NOTHING` in both stores.
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { AppLockerEvent } from '../events/applocker-event.js';
 
 const SEP = '\u001f';
@@ -42,7 +42,16 @@ export function naturalKey(e: AppLockerEvent, normalisedTime: string): string {
   ].join(SEP);
 }
 
-/** The stored dedup key: base64url of the first 128 bits of SHA-256(naturalKey). */
+/** One-shot `crypto.hash` (Node ≥ 20.12) is about twice as fast as createHash() for short inputs. */
+const sha256: (text: string) => Buffer =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'buffer')
+    : (text) => crypto.createHash('sha256').update(text).digest();
+
+/**
+ * The stored dedup key: base64url of the first 128 bits of SHA-256(naturalKey).
+ * INVARIANT: never change this form; stored keys must keep matching re-ingested events.
+ */
 export function dedupKey(e: AppLockerEvent, normalisedTime: string): string {
-  return createHash('sha256').update(naturalKey(e, normalisedTime)).digest().subarray(0, 16).toString('base64url');
+  return sha256(naturalKey(e, normalisedTime)).subarray(0, 16).toString('base64url');
 }

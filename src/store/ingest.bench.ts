@@ -227,7 +227,7 @@ export async function queryBench(total: number, print: (l: string) => void, dir:
   }
 }
 
-async function ingestBench(print: (l: string) => void, dir: string): Promise<void> {
+export async function ingestBench(print: (l: string) => void, dir: string): Promise<void> {
   const n = Number(process.env.LOCKSTEP_BENCH_INGEST_EVENTS ?? 100_000);
   const file = join(dir, 'fleet.ndjson');
   writeFileSync(file, formatEvents(syntheticEvents(n, { seed: 42, computers: 500, users: 800, files: 1500, days: 30, startDay: '2026-10-01' }), 'ecs-json'));

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { DiagnosticError } from '../../diag/index.js';
 import type { AppLockerEvent } from '../../events/applocker-event.js';
 import type { DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence } from '../../rollout/ports.js';
-import { fileKeyText, foldRollup, prepareBatch, type PreparedEvent, type ResolvedIds } from '../batch.js';
+import { fileKeyText, foldRollup, prepareBatch, sourceRef, type PreparedEvent, type ResolvedIds } from '../batch.js';
 import { Dictionaries, type IdCache } from '../dictionary.js';
 import { digestAccumulator } from '../digest.js';
 import { StoreCode } from '../errors.js';
@@ -226,7 +226,7 @@ export class PostgresEvidenceStore implements EvidenceStore {
               col((x) => x.p.event.recordId ?? null), col((x) => x.p.event.provider), col((x) => x.p.event.targetProcessId ?? null),
               col((x) => x.p.event.targetLogonId ?? null), col((x) => x.p.event.policyName ?? null), col((x) => x.p.event.ruleName ?? null),
               col((x) => x.p.event.ruleSddl ?? null), col((x) => x.p.event.packageName ?? null), col(() => sourceId),
-              col((x) => x.p.event.source ?? null),
+              col((x) => sourceRef(x.p.event.source, source.path)),
             ],
           );
           const fresh = new Set(res.rows.map((x) => x.dedup_key));

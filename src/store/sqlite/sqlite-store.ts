@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { DiagnosticError } from '../../diag/index.js';
 import type { AppLockerEvent } from '../../events/applocker-event.js';
 import type { DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence } from '../../rollout/ports.js';
-import { foldRollup, prepareBatch, type PreparedEvent, type ResolvedIds } from '../batch.js';
+import { foldRollup, prepareBatch, sourceRef, type PreparedEvent, type ResolvedIds } from '../batch.js';
 import { Dictionaries } from '../dictionary.js';
 import { StoreCode } from '../errors.js';
 import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
@@ -206,7 +206,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
         const info = s.insEvent!.run(
           p.key, p.time, ids.computerId, ids.channelId, ids.userId, ids.fileKeyId, ids.ruleKeyId, e.outcome, e.eventId,
           e.recordId ?? null, e.provider, e.targetProcessId ?? null, e.targetLogonId ?? null, e.policyName ?? null,
-          e.ruleName ?? null, e.ruleSddl ?? null, e.packageName ?? null, sourceId, e.source ?? null,
+          e.ruleName ?? null, e.ruleSddl ?? null, e.packageName ?? null, sourceId, sourceRef(e.source, source.path),
         );
         if (info.changes > 0) inserted.push({ p, ids });
       }
