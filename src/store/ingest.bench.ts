@@ -7,7 +7,7 @@
  *    corpus .evtx holds AppLocker events, so it is skipped with that reason.
  * 2. Readiness query time — window + files + dailyCounts for one group's 100 computers over the last 30
  *    days (partial edge days included) — over 1M stored events, and 10M with LOCKSTEP_BENCH_10M=1 (the
- *    bulk load alone takes minutes here). Rows are generated in SQL (recursive CTE / generate_series: the
+ *    bulk load of both stores takes ~5 min on a quiet machine). Rows are generated in SQL (recursive CTE / generate_series: the
  *    fast bulk path) and the rollup derived from them with one GROUP BY, so it equals what ingest builds.
  *    Baseline in the same run: the same per-file aggregate straight from raw events (no rollup).
  * Sizes: LOCKSTEP_BENCH_INGEST_EVENTS (default 100000). Not a timed test: it prints, it does not assert.
@@ -280,7 +280,7 @@ export const storeBenchmark: Benchmark = {
       await ingestBench(print, dir);
       await queryBench(1_000_000, print, dir);
       if (process.env.LOCKSTEP_BENCH_10M === '1') await queryBench(10_000_000, print, dir);
-      else print('-- 10M: skipped (set LOCKSTEP_BENCH_10M=1; the bulk load takes several minutes on this machine)');
+      else print('-- 10M: skipped (set LOCKSTEP_BENCH_10M=1; generating 10M rows in both stores takes ~5 min on a quiet machine, far longer under load)');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
