@@ -46,7 +46,7 @@ interface Options { seed?: string; machines?: string; days?: string; store?: str
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('The main job on SYNTHETIC sample data: demo workspace → simulated evidence → ingest → readiness report')
+    .description('the main job on SYNTHETIC sample data: demo workspace → simulated evidence → ingest → readiness report')
     .argument('[dir]', 'folder for the demo workspace', 'lockstep-demo')
     .option('--seed <n>', 'seed of the synthetic fleet', '1')
     .option('--machines <n>', 'machines in the fleet', '40')

@@ -91,7 +91,7 @@ interface Options { demo?: boolean; seed?: string; machines?: string; force?: bo
 export function register(program: Command): void {
   program
     .command('init')
-    .description('Create a workspace: lockstep.yaml, machines.csv, policies/ (add --demo for the synthetic sample fleet)')
+    .description('create a workspace: lockstep.yaml, machines.csv, policies/ (add --demo for the synthetic sample fleet)')
     .argument('[dir]', 'folder to create the workspace in', '.')
     .option('--demo', 'fill it with the SYNTHETIC demo fleet (groups, GPOs, policies, inventory)')
     .option('--seed <n>', 'seed of the demo fleet', '1')

@@ -131,10 +131,10 @@ export function emitReport(report: ReadinessReport, o: { json?: boolean; html?: 
 interface Options { workspace?: string; gpo?: string; since?: string; policy?: string; store?: string; now?: string; json?: boolean; html?: string }
 
 export function register(program: Command): void {
-  const report = program.command('report').description('Reports over the workspace and its evidence');
+  const report = program.command('report').description('reports over the workspace and its evidence');
   report
     .command('readiness')
-    .description('Which GPOs can move from Audit only to Enforce rules, with the evidence and the rules to add')
+    .description('which GPOs can move from Audit only to Enforce rules, with the evidence and the rules to add')
     .option('--workspace <dir>', 'workspace folder (holds lockstep.yaml)', '.')
     .option('--gpo <name>', 'only this GPO (name or GUID)')
     .option('--since <window>', 'evidence window: `30d` or a date', '30d')

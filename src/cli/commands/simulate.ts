@@ -93,10 +93,10 @@ export function endDate(text: string | undefined): string {
 interface Options { seed?: string; out?: string; machines?: string; days?: string; format?: string; end?: string; json?: boolean }
 
 export function register(program: Command): void {
-  const sim = program.command('simulate').description('Generate SYNTHETIC sample data (fleets and their AppLocker events)');
+  const sim = program.command('simulate').description('generate SYNTHETIC sample data (fleets and their AppLocker events)');
   sim
     .command('fleet')
-    .description('A seeded synthetic fleet: workspace, GPO policies (AuditOnly) and the AppLocker events its machines would log')
+    .description('a seeded synthetic fleet: workspace, GPO policies (AuditOnly) and the AppLocker events its machines would log')
     .requiredOption('--seed <n>', 'seed: the same seed and options give the same files')
     .requiredOption('--out <dir>', 'folder to write into (workspace files + evidence/)')
     .option('--machines <n>', 'number of machines', '60')
