@@ -15,14 +15,44 @@ export async function buildProgram(only?: string): Promise<Command> {
   const program = new Command('lockstep')
     .description('Take AppLocker from Audit only to Enforce rules, one business group at a time')
     .version('0.1.0')
-    .showHelpAfterError()
+    .showHelpAfterError('(run with --help for usage and examples)')
     .exitOverride();
   const names = only && Object.hasOwn(commandModules, only) ? [only] : Object.keys(commandModules);
   for (const name of names) (await commandModules[name]!()).register(program);
   return program;
 }
 
+const FS_ERRORS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory; a file was expected',
+  ENOTDIR: 'a part of the path is not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EEXIST: 'already exists',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+  EIO: 'input/output error',
+};
+
+/** A file-system error as a person reads it: the path in backticks and what is wrong, no errno jargon. */
+function describeFsError(e: unknown): string | undefined {
+  const x = e as NodeJS.ErrnoException;
+  const what = x?.code ? FS_ERRORS[x.code] : undefined;
+  if (!what) return undefined;
+  return x.path ? `\`${x.path}\`: ${what}` : what;
+}
+
+/** Output piped into `head` closes early: that is the reader's choice, not an error (no EPIPE stack trace). */
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   const program = await buildProgram(argv[0]);
   try {
     await program.parseAsync([...argv], { from: 'user' });
@@ -37,9 +67,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       reportDiagnostics(e.diagnostics);
       return ExitCode.ToolFailure;
     }
-    const code = (e as NodeJS.ErrnoException)?.code;
-    if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') {
-      err(`error: ${(e as Error).message}`);
+    const fsMessage = describeFsError(e);
+    if (fsMessage) {
+      err(`error: ${fsMessage}`);
       return ExitCode.ToolFailure;
     }
     err(`internal error: ${(e as Error)?.stack ?? String(e)}`);

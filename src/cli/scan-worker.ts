@@ -21,9 +21,21 @@ export interface ScanSettings {
   readonly maxBytes: number;
 }
 
+/**
+ * One read buffer reused from file to file: a fresh zero-filled allocation per file was a large share of the
+ * per-file cost (allocation + GC) on trees of small files. Files over REUSE_MAX get their own buffer so a
+ * single huge file does not pin memory. Identification keeps no view of the bytes (results are strings and
+ * numbers; the signature parse cache copies what it keeps), so the buffer can be overwritten by the next file.
+ * `busy` guards against overlapping calls (the loops here await each file, but scanOne is exported).
+ */
+const REUSE_MAX = 16 * 1024 * 1024;
+let shared = new Uint8Array(1024 * 1024);
+let busy = false;
+
 /** Reads and identifies one file; never throws for a file-system problem (it becomes a skip reason). */
 export async function scanOne(task: ScanTask, settings: ScanSettings): Promise<ScanOutcome> {
   let fd: number | undefined;
+  let holding = false;
   try {
     fd = openSync(task.path, 'r');
     const st = fstatSync(fd);
@@ -31,7 +43,13 @@ export async function scanOne(task: ScanTask, settings: ScanSettings): Promise<S
     if (st.size > settings.maxBytes) {
       return { kind: 'skip', path: task.path, reason: 'too-large', message: `${st.size} bytes is over the ${settings.maxBytes}-byte cap` };
     }
-    const bytes = new Uint8Array(st.size);
+    let bytes: Uint8Array;
+    if (!busy && st.size <= REUSE_MAX) {
+      if (shared.length < st.size) shared = new Uint8Array(Math.min(REUSE_MAX, Math.max(st.size, shared.length * 2)));
+      busy = true;
+      holding = true;
+      bytes = shared.subarray(0, st.size);
+    } else bytes = new Uint8Array(st.size);
     let at = 0;
     while (at < st.size) {
       const n = readSync(fd, bytes, at, st.size - at, at);
@@ -49,6 +67,7 @@ export async function scanOne(task: ScanTask, settings: ScanSettings): Promise<S
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     return { kind: 'skip', path: task.path, reason: code, message: String((e as Error).message) };
   } finally {
+    if (holding) busy = false;
     if (fd !== undefined) closeSync(fd);
   }
 }

@@ -139,6 +139,26 @@ function describeRule(r: RuleRef): string {
   return `${r.collection} ${r.rule.action} ${r.rule.kind} \`${r.rule.name}\` {${r.rule.id}}`;
 }
 
+/** Who a rule applies to and what it does are security-relevant: show their old and new values, not just a name. */
+function describeFieldChange(c: RuleChange, f: RuleField): string {
+  const a = c.before.rule;
+  const b = c.after.rule;
+  switch (f) {
+    case 'userOrGroupSid': return `UserOrGroupSid ${a.userOrGroupSid} -> ${b.userOrGroupSid}`;
+    case 'action': return `Action ${a.action} -> ${b.action}`;
+    case 'collection': return `moved ${c.before.collection} -> ${c.after.collection}`;
+    case 'kind': return `kind ${a.kind} -> ${b.kind}`;
+    case 'condition':
+      if (a.condition.kind === 'FilePathCondition' && b.condition.kind === 'FilePathCondition') {
+        return `Path \`${a.condition.path}\` -> \`${b.condition.path}\``;
+      }
+      return 'condition changed';
+    case 'exceptions': return 'exceptions changed';
+    case 'name': return 'name changed';
+    case 'description': return 'description changed';
+  }
+}
+
 /** Human rendering, one line per change, `+`/`-`/`~` like a unified diff. */
 export function renderPolicyDiff(d: PolicyDiff): string {
   if (d.identical) return 'policies are equivalent (no rule, mode or extension changes)';
@@ -149,7 +169,7 @@ export function renderPolicyDiff(d: PolicyDiff): string {
   for (const t of d.extensionsChanged) lines.push(`~ ${t} RuleCollectionExtensions changed`);
   for (const r of d.removed) lines.push(`- ${describeRule(r)}`);
   for (const r of d.added) lines.push(`+ ${describeRule(r)}`);
-  for (const c of d.changed) lines.push(`~ ${describeRule(c.after)}: ${c.fields.join(', ')} changed`);
+  for (const c of d.changed) lines.push(`~ ${describeRule(c.after)}: ${c.fields.map((f) => describeFieldChange(c, f)).join('; ')}`);
   for (const r of d.reidentified) lines.push(`~ ${describeRule(r.after)}: same rule, Id was {${r.before.rule.id}}`);
   const counts = `${d.added.length} added, ${d.removed.length} removed, ${d.changed.length} changed, ${d.reidentified.length} re-identified, ${d.modeChanges.length} mode changes`;
   return [...lines, counts].join('\n');

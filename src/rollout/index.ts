@@ -14,7 +14,7 @@ export { evidenceDecider, principalFor, pathConditionMatches, SID, type Evidence
 export { engineDecider, expandLoggedPath, factsToFileInformation } from './analysis/engine-decider.js';
 export { wouldBlockFiles, isUserWritablePath, isAdministratorSid, approvedAppFor, type WouldBlockFile, type WouldBlockCause } from './analysis/would-block.js';
 export { suggestRules, withSuggestedRules, type SuggestedRule, type SuggestedRuleType } from './analysis/suggest.js';
-export { analyseReadiness, type ReadinessReport, type GpoReadiness, type GroupReadiness, type CollectionSummary, type ReadinessInput, type ReadinessVerdict } from './analysis/readiness.js';
+export { analyseReadiness, selectGpos, type ReadinessReport, type GpoReadiness, type GroupReadiness, type CollectionSummary, type ReadinessInput, type ReadinessVerdict } from './analysis/readiness.js';
 export { memoryEvidence } from './analysis/memory-evidence.js';
 export { renderReadinessText } from './report/text.js';
 export { readinessJson } from './report/json.js';

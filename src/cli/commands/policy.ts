@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { hasErrors, type Diagnostic } from '../../diag/index.js';
 import {
-  defaultPolicy, diffPolicies, encodePolicy, formatOptionsOf, mergeGroupPolicy, mergeSetAppLockerPolicy, parsePolicy, renderPolicyDiff,
+  decodePolicyInput, defaultPolicy, diffPolicies, encodePolicy, formatOptionsOf, mergeGroupPolicy, mergeSetAppLockerPolicy, parsePolicy, renderPolicyDiff,
   serializePolicy, RULE_COLLECTION_TYPES, type AppLockerPolicy, type EffectivePolicy, type EnforcementMode,
   type ParsedPolicy, type RuleCollectionType,
 } from '../../policy/index.js';
@@ -37,6 +37,15 @@ function loadOrExit(file: string, json: boolean): ParsedPolicy {
     throw new CliExit(ExitCode.InvalidPolicy);
   }
   return l.parsed;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A path as it can be pasted into a POSIX shell. */
+function shellQuote(s: string): string {
+  return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 function summary(p: AppLockerPolicy): string {
@@ -77,7 +86,7 @@ Exit: 0 valid, 3 invalid (errors, or warnings with --strict), 1 unreadable file.
           const errors = r.diagnostics.filter((d) => d.severity === 'error').length;
           const warnings = r.diagnostics.filter((d) => d.severity === 'warning').length;
           const status = invalid.includes(r) ? 'INVALID' : 'ok';
-          out(`${r.file}: ${status} — ${errors} errors, ${warnings} warnings${r.parsed ? ` — ${summary(r.parsed.policy)}` : ''}`);
+          out(`${r.file}: ${status} — ${plural(errors, 'error')}, ${plural(warnings, 'warning')}${r.parsed ? ` — ${summary(r.parsed.policy)}` : ''}`);
         }
       }
       if (invalid.length) throw new CliExit(ExitCode.InvalidPolicy);
@@ -108,12 +117,15 @@ Examples:
       if (o.check) {
         const same = Buffer.compare(Buffer.from(encoded), Buffer.from(bytes)) === 0;
         if (!same) {
-          err(`${file}: not canonically formatted (run \`lockstep policy fmt --write ${file}\`)`);
+          err(`${file}: not canonically formatted (run \`lockstep policy fmt --write ${shellQuote(file)}\`)`);
           throw new CliExit(ExitCode.WouldBlock);
         }
         out(`${file}: formatted`);
         return;
       }
+      // Windows' own exports carry no comments and the model keeps none: say so rather than drop them silently.
+      const comments = decodePolicyInput(bytes, file).decoded?.text.match(/<!--/g)?.length ?? 0;
+      if (comments) err(`warning: ${file}: ${plural(comments, 'XML comment')} not kept in the canonical form`);
       if (o.write) writeAtomic(file, encoded);
       else if (o.out) writeAtomic(o.out, encoded);
       else out(serializePolicy(p.policy, { style: o.compact ? 'compact' : 'pretty', newline: 'lf', root: p.root, xmlDeclaration: p.xmlDeclaration }));

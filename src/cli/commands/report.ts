@@ -6,13 +6,14 @@
  * Exit codes: 0 every reported GPO is READY, 2 NOT READY, 3 the workspace or a policy is invalid,
  * 1 tool failure (store unreachable, unreadable file).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeAtomic } from '../io.js';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { hasErrors, type Diagnostic } from '../../diag/index.js';
 import { parsePolicy, type AppLockerPolicy } from '../../policy/index.js';
 import {
-  analyseReadiness, parseInventory, parseWorkspace, readinessJson, renderReadinessHtml, renderReadinessText, WORKSPACE_FILE,
+  analyseReadiness, parseInventory, selectGpos, parseWorkspace, readinessJson, renderReadinessHtml, renderReadinessText, WORKSPACE_FILE,
   type Machine, type ReadinessReport, type Workspace,
 } from '../../rollout/index.js';
 import { openStore, redactTarget } from '../../store/index.js';
@@ -120,7 +121,7 @@ export async function runReadiness(r: ReadinessRun): Promise<ReadinessReport> {
 /** Prints the report in the chosen form; returns the exit code it implies. */
 export function emitReport(report: ReadinessReport, o: { json?: boolean; html?: string }): number {
   if (o.html) {
-    writeFileSync(o.html, renderReadinessHtml(report));
+    writeAtomic(o.html, renderReadinessHtml(report));
     if (!o.json) err(`wrote ${o.html}`);
   }
   if (o.json) outJson(readinessJson(report));
@@ -182,6 +183,11 @@ Exit: 0 ready, 2 not ready, 3 invalid workspace or policy, 1 tool failure.`)
         candidate = { name: o.policy, policy: r.value.policy };
       }
       const gpo = o.gpo ?? (candidate ? loaded.workspace.gpos[0]!.name : undefined);
+      // A mistyped --gpo is a usage error, not a "not ready" answer a CI gate would act on.
+      if (o.gpo && selectGpos(loaded.workspace, o.gpo).length === 0) {
+        err(`error: no GPO named \`${o.gpo}\` in the workspace\n  help: known GPOs: ${loaded.workspace.gpos.map((g) => `\`${g.name}\``).join(', ')}`);
+        throw new CliExit(ExitCode.ToolFailure);
+      }
       const target = workspaceStoreTarget(loaded, o.store);
       if (!/^postgres/i.test(target) && !existsSync(target)) {
         err(`error: no evidence store at \`${redactTarget(target)}\`\n  help: ingest exports first: \`lockstep ingest --store ${target} EXPORTS…\``);

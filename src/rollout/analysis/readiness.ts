@@ -108,7 +108,8 @@ function configuredCollections(gpo: Gpo, policy: AppLockerPolicy | undefined): R
   return [...out];
 }
 
-function selectGpos(ws: Workspace, sel: string | undefined): Gpo[] {
+/** The GPOs a `--gpo` selector names (name case-insensitive, or GUID with or without braces); all when none. */
+export function selectGpos(ws: Workspace, sel: string | undefined): Gpo[] {
   if (!sel) return [...ws.gpos];
   const s = sel.toLowerCase();
   return ws.gpos.filter((g) => g.name.toLowerCase() === s || g.guid.toLowerCase() === s || g.guid.toLowerCase() === `{${s}}`);
@@ -195,9 +196,10 @@ async function analyseGroup(a: GroupArgs): Promise<GroupReadiness> {
     ...(input.candidate ? { candidate: a.makeDecider(a.effectivePolicy) } : {}),
   });
   const suggestions = suggestRules(wouldBlock);
-  // days of evidence: whole days from the first to the last event seen (a single day counts as 1)
+  // days of evidence: calendar days (UTC) from the first to the last event seen, both included — evidence from
+  // the 11th to the 24th is 14 days, and a single day counts as 1
   const days = win.firstSeen && win.lastSeen
-    ? Math.max(1, Math.round((Date.parse(win.lastSeen) - Date.parse(win.firstSeen)) / DAY))
+    ? Math.round((Date.parse(win.lastSeen.slice(0, 10)) - Date.parse(win.firstSeen.slice(0, 10))) / DAY) + 1
     : 0;
 
   if (machines.length === 0) {
@@ -232,18 +234,22 @@ async function analyseGroup(a: GroupArgs): Promise<GroupReadiness> {
       reasons.push(reason('mode-set-elsewhere', `the ${type} enforcement mode of this group comes from \`${src}\` (higher precedence), so enforcing \`${a.gpo.name}\` alone does not change it`, undefined, 'info'));
     }
   }
-  const approvedEvents = wouldBlock.filter((f) => f.approvedApp).reduce((s, f) => s + f.events, 0);
+  // Enforcing this GPO changes only the collections whose mode it decides for this group (the last GPO that
+  // configures a mode wins, §6.1); what the other collections would block is shown but is not this GPO's verdict.
+  const decided = new Set(a.collections.filter((type) => !a.modeSources[type] || a.modeSources[type] === a.gpo.name));
+  const counted = wouldBlock.filter((f) => decided.has(f.collection));
+  const approvedEvents = counted.filter((f) => f.approvedApp).reduce((s, f) => s + f.events, 0);
   if (approvedEvents > t.maxApprovedBlocked) {
-    const names = [...new Set(wouldBlock.filter((f) => f.approvedApp).map((f) => f.approvedApp!))];
+    const names = [...new Set(counted.filter((f) => f.approvedApp).map((f) => f.approvedApp!))];
     reasons.push(reason('approved-blocked', `${approvedEvents} executions of approved applications would be blocked (${names.map((n) => `\`${n}\``).join(', ')}); at most ${t.maxApprovedBlocked} allowed`, 'add the suggested rules for them to the GPO and re-run with `--policy`'));
   }
-  const adminEvents = wouldBlock.filter((f) => f.byAdministrator).reduce((s, f) => s + f.events, 0);
+  const adminEvents = counted.filter((f) => f.byAdministrator).reduce((s, f) => s + f.events, 0);
   if (adminEvents > t.maxAdminBlocked) {
     reasons.push(reason('admin-blocked', `${adminEvents} executions by administrators would be blocked; at most ${t.maxAdminBlocked} allowed`, 'administrators need their own rules (the default rule allows BUILTIN\\Administrators everything)'));
   }
-  const totalEvents = wouldBlock.reduce((s, f) => s + f.events, 0);
+  const totalEvents = counted.reduce((s, f) => s + f.events, 0);
   if (t.maxWouldBlock !== undefined && totalEvents > t.maxWouldBlock) {
-    reasons.push(reason('would-block', `${wouldBlock.length} distinct files (${totalEvents} executions) would be blocked; at most ${t.maxWouldBlock} allowed`, suggestions.length ? `${suggestions.length} suggested rules would cover ${suggestions.reduce((s, r) => s + r.events, 0)} of them` : undefined));
+    reasons.push(reason('would-block', `${counted.length} distinct files (${totalEvents} executions) would be blocked; at most ${t.maxWouldBlock} allowed`, suggestions.length ? `${suggestions.length} suggested rules would cover ${suggestions.reduce((s, r) => s + r.events, 0)} of them` : undefined));
   }
   const collections: CollectionSummary[] = a.collections.map((type) => {
     const c = findCollection(a.effectivePolicy, type);
