@@ -2,7 +2,9 @@
  * The fast engine: decide one file for one principal over a CompiledPolicy (applocker.md §3.2–§3.5,
  * §9.2). Same answers as reference.ts (held together by engine.conformance.ts and the property test);
  * instead of scanning every rule it asks the hash, publisher and path indexes for the rules whose
- * condition matches, then checks each candidate's SID flag and exceptions.
+ * condition matches, then checks each candidate's SID flag and exceptions. Answers are remembered per
+ * (prepared file id, principal SID-set id) in the policy's bounded exact decision cache
+ * (compile/decision-cache.ts); a raw FileInformation is prepared through the policy's content-keyed memo.
  */
 import type { FileInformation } from '../policy/file-information.js';
 import {
@@ -39,9 +41,30 @@ export function decide(compiled: CompiledPolicy, input: FileInformation | Prepar
   let f: PreparedFile;
   if ('kind' in input && input.kind === 'PreparedFile' && input.env === compiled.env) f = input;
   else {
-    f = prepareFile('kind' in input && input.kind === 'PreparedFile' ? input.file : (input as FileInformation), compiled.env);
-    stats.preparedOnTheFly++;
+    const memo = compiled.preparedMemo;
+    const missesBefore = memo.misses;
+    f = memo.prepare('kind' in input && input.kind === 'PreparedFile' ? input.file : (input as FileInformation));
+    if (memo.misses !== missesBefore) stats.preparedOnTheFly++;
+    else stats.preparedMemoHits++;
   }
+  const who = compiled.sidTable.resolve(principal);
+  const cache = compiled.decisionCache;
+  // A trace asks to watch the indexes work, so it always computes (design README convention 7).
+  if (trace !== undefined || cache.size === 0) return decideUncached(compiled, f, who.flags, trace);
+  const hit = cache.get(f.id, who.id);
+  if (hit !== undefined) {
+    stats.cacheHits++;
+    return hit;
+  }
+  const d = cache.intern(decideUncached(compiled, f, who.flags, undefined));
+  stats.cacheMisses++;
+  cache.put(f.id, who.id, d);
+  return d;
+}
+
+/** The indexed decision itself; `flags` is the principal's SID flag array for this policy (sid-table.ts). */
+function decideUncached(compiled: CompiledPolicy, f: PreparedFile, flags: Uint8Array, trace: DecideTrace | undefined): Decision {
+  const stats = compiled.stats;
   const type = f.collection;
   if (!type) {
     if (trace) trace.path = 'not-governed';
@@ -71,7 +94,6 @@ export function decide(compiled: CompiledPolicy, input: FileInformation | Prepar
     trace.candidates = out.map((r) => r.index);
   }
 
-  const flags = compiled.sidTable.flagsFor(principal);
   const bits = sidBits(type);
   let deny: CompiledRule | undefined;
   let allow: CompiledRule | undefined;

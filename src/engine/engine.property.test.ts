@@ -3,6 +3,9 @@
  * deep-equals the reference, and the fast path really decided: the indexes were probed and returned
  * exactly the rules whose condition matches (no rule missed, none scanned needlessly).
  * Pools are small on purpose so that random files often hit random rules (applocker.md §3–§5).
+ * The second property covers the runtime caches: the decision cache (tiny, so slots collide and
+ * evict) and the content-keyed prepare memo, fed copies of files and principals, must answer exactly
+ * as the reference, and must really have been hit.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -120,5 +123,43 @@ describe('fast engine equals the reference', () => {
     );
     // A generator that never reaches the indexes tests nothing.
     expect(indexed).toBeGreaterThan(1000);
+  });
+});
+
+describe('fast engine with its decision cache and prepare memo equals the reference', () => {
+  it('on repeated, copied and colliding inputs, through the cache', () => {
+    let hits = 0;
+    let memoHits = 0;
+    let sharedPrincipal = 0;
+    fc.assert(
+      fc.property(policy, fc.array(fc.tuple(file, principal), { minLength: 1, maxLength: 8 }), fc.integer({ min: 0, max: 3 }), (pol, inputs, sizeLog) => {
+        // 0 disables the cache; 2 and 8 entries (and a 4-entry memo) make slots collide and evict; 1024 holds all.
+        const size = [0, 2, 8, 1024][sizeLog]!;
+        const compiled = compilePolicy(pol, ENV, { decisionCacheSize: size, preparedMemoSize: size === 2 ? 4 : 64 });
+        // Every file with every principal, so one file id meets several SID-set ids (and vice versa).
+        const files = inputs.map(([f]) => f);
+        const principals = inputs.map(([, p]) => p);
+        const refs = files.map((f) => principals.map((p) => evaluateReference(pol, f, p, ENV)));
+        for (let round = 0; round < 3; round++) {
+          files.forEach((f, i) => principals.forEach((p, j) => {
+            // Fresh objects of equal content: the memo keys on content, the SID-set id on applicability.
+            const fi: FileInformation = round === 0 ? f : structuredClone(f);
+            const pr = round === 2 ? principalOf(p.sids, { ...(p.denyOnlySids ? { denyOnly: p.denyOnlySids } : {}), ...(p.elevatedSids ? { elevated: p.elevatedSids } : {}) }) : p;
+            const before = compiled.stats.cacheHits;
+            const d = decide(compiled, fi, pr);
+            expect(d).toStrictEqual(refs[i]![j]);
+            if (compiled.stats.cacheHits > before && round === 2) sharedPrincipal++;
+          }));
+        }
+        if (size === 0) expect(compiled.stats.cacheHits + compiled.stats.cacheMisses).toBe(0);
+        hits += compiled.stats.cacheHits;
+        memoHits += compiled.stats.preparedMemoHits;
+      }),
+      { numRuns: 600, seed: 20261126 },
+    );
+    // The cache and the memo were really used, including hits for a principal object never seen before.
+    expect(hits).toBeGreaterThan(1000);
+    expect(memoHits).toBeGreaterThan(1000);
+    expect(sharedPrincipal).toBeGreaterThan(100);
   });
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { corpusSkipReason, eventExports, hasCorpus, readCorpus } from '../../test-support/corpus.js';
 import type { AppLockerEvent } from './applocker-event.js';
@@ -169,5 +170,17 @@ describe('recognition and field rules (applocker.md §9)', () => {
     expect(e?.fqbn).toBeUndefined();
     expect(e?.ruleName).toBeUndefined();
     expect(e?.userSid).toBe('S-1-5-18');
+  });
+
+  it('returns canonical hex logon ids as they are, the same as the BigInt round trip', () => {
+    const hex = fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'.split('')), minLength: 1, maxLength: 18 });
+    fc.assert(
+      fc.property(hex, fc.constantFrom('0x', '0X'), (h, prefix) => {
+        expect(normaliseLogonId(prefix + h)).toBe('0x' + BigInt('0x' + h).toString(16));
+      }),
+      { numRuns: 500 },
+    );
+    expect(normaliseLogonId('0x0')).toBe('0x0');
+    expect(normaliseLogonId('0x000')).toBe('0x0');
   });
 });

@@ -82,6 +82,8 @@ export function normaliseHash(text: string | undefined): string | undefined {
 export function normaliseLogonId(text: string | undefined): string | undefined {
   const t = text === undefined ? '' : stripNul(text).trim();
   if (!t) return undefined;
+  // Already canonical (lower-case hex, no leading zero: what Windows and most exports write): no BigInt round trip.
+  if (/^0x[1-9a-f][0-9a-f]*$/.test(t) || t === '0x0') return t;
   if (/^0x[0-9a-f]+$/i.test(t)) return '0x' + BigInt(t).toString(16);
   if (/^\d+$/.test(t)) return '0x' + BigInt(t).toString(16);
   return t;

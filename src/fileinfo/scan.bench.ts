@@ -81,7 +81,7 @@ export const scanBench: Benchmark = {
       const rate = (secs: number): string => `${Math.round(FILES / secs)} files/s, ${(mb / secs).toFixed(1)} MB/s`;
       print(`tree: ${FILES} PE files, ${mb.toFixed(1)} MB (${SEEDS.length} unsigned corpus seeds made unique; 1 in ${SIGNED_EVERY} a validly signed copy)`);
       print(`sha256sum (find | xargs):        ${tBase.toFixed(2)} s  ${rate(tBase)}  (CPU ${base.cpu.toFixed(2)} s)`);
-      // Both modes of the scanner: identification in the main thread, and in worker threads (the CLI default
+      // Both modes of the scanner: identification in the main thread, and in worker threads (the CLI default with 3+ cores,
       // on trees of 1,000+ files). CPU seconds show how much of the wall time was spent waiting for a core.
       for (const workers of [0, Math.max(1, Math.min(8, availableParallelism()))]) {
         const out = join(dir, `inventory-${workers}.jsonl`);

@@ -105,3 +105,29 @@ describe('generateRules (§8.3)', () => {
     expect(stranger.verdict).toBe('DeniedByDefault');
   });
 });
+
+describe('generateRules: what a careful admin must be told', () => {
+  it('never writes a path rule into the Appx collection (packaged apps have only publisher rules)', () => {
+    const g = generateRules(files, { ruleTypes: ['Path'], userOrGroupSid: 'S-1-1-0', optimize: true });
+    expect(g.policy.ruleCollections.find((c) => c.type === 'Appx')).toBeUndefined();
+    expect(g.diagnostics.some((d) => d.code === 'policy.generate.no-rule' && d.message.includes('packaged apps have only publisher rules'))).toBe(true);
+    const r = parsePolicy(serializePolicy(g.policy));
+    expect(r.ok && r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('warns when a file with an invalid signature gets a hash rule, and names the reason for no publisher rule', () => {
+    const spoofed: GenerateSource = {
+      path: '/img/Downloads/7z.exe', signature: 'Invalid', reasons: ['explicit-ecc-parameters'],
+      info: { path: 'C:\\Downloads\\7z.exe', hashes: { SHA256: H('7') } },
+    };
+    const g = generateRules([spoofed], { ruleTypes: ['Publisher', 'Hash'], userOrGroupSid: 'S-1-1-0', optimize: false });
+    expect(g.policy.ruleCollections[0]!.rules[0]!.kind).toBe('FileHashRule');
+    expect(g.diagnostics.map((d) => d.code)).toEqual(['policy.generate.invalid-signature']);
+    const p = generateRules([spoofed], { ruleTypes: ['Publisher'], userOrGroupSid: 'S-1-1-0', optimize: false });
+    expect(p.diagnostics[0]!.message).toContain('its signature is invalid (explicit-ecc-parameters)');
+  });
+
+  it('says so when the inventory is empty', () => {
+    expect(generateRules([], { ruleTypes: ['Publisher', 'Hash'], userOrGroupSid: 'S-1-1-0', optimize: false }).diagnostics.map((d) => d.code)).toEqual(['policy.generate.no-files']);
+  });
+});

@@ -20,7 +20,12 @@ export type GeneratedRuleType = 'Publisher' | 'Hash' | 'Path';
 /** A file to make rules for: bare FileInformation, or an inventory-like record that carries one. */
 export type GenerateSource =
   | FileInformation
-  | { readonly info?: FileInformation; readonly path: string; readonly windowsPath?: string; readonly displayPath?: string; readonly size?: number };
+  | {
+      readonly info?: FileInformation; readonly path: string; readonly windowsPath?: string; readonly displayPath?: string; readonly size?: number;
+      /** As fileinfo's identify reports it; `Invalid` = signed, but the signature does not verify (no publisher). */
+      readonly signature?: 'Valid' | 'Invalid' | 'NotSigned';
+      readonly reasons?: readonly string[];
+    };
 
 export interface GenerateOptions {
   /** In fallback order, like `-RuleType Publisher,Hash` (default). */
@@ -83,6 +88,7 @@ interface Normal {
   readonly displayPath?: string;
   readonly size?: number;
   readonly collection?: RuleCollectionType;
+  readonly invalidSignature?: string;
 }
 
 function normalise(s: GenerateSource): Normal | undefined {
@@ -98,6 +104,7 @@ function normalise(s: GenerateSource): Normal | undefined {
     ...(s.displayPath && s.windowsPath ? { displayPath: s.displayPath } : {}),
     ...(s.size !== undefined ? { size: s.size } : {}),
     ...(c ? { collection: c } : {}),
+    ...(s.signature === 'Invalid' ? { invalidSignature: s.reasons?.join('; ') || 'the signature does not verify' } : {}),
   };
 }
 
@@ -135,6 +142,7 @@ export function generateRules(files: readonly GenerateSource[], opts: GenerateOp
     if (hash && cur.hashes && !cur.hashes.some((h) => h.data.toUpperCase() === hash.data.toUpperCase())) cur.hashes.push(hash);
   };
 
+  if (files.length === 0) diagnostics.push(warn('no-files', 'the inventory holds no files: the policy has no rules'));
   for (const raw of files) {
     const f = normalise(raw);
     if (!f) continue; // an inventory line recording a read error: nothing to make a rule from
@@ -150,7 +158,7 @@ export function generateRules(files: readonly GenerateSource[], opts: GenerateOp
       if (type === 'Publisher') {
         const p = info.publisher;
         if (!p) {
-          why.push('not signed');
+          why.push(f.invalidSignature ? `its signature is invalid (${f.invalidSignature})` : 'not signed');
           continue;
         }
         const isScript = collection === 'Script';
@@ -210,7 +218,15 @@ export function generateRules(files: readonly GenerateSource[], opts: GenerateOp
           }),
         }, f.source, hash);
         made = true;
+        if (f.invalidSignature) {
+          // A spoofed or tampered signature (CurveBall, a patched binary) is a reason to look before allowing it.
+          diagnostics.push(warn('invalid-signature', `\`${f.source}\` is signed but its signature is invalid (${f.invalidSignature}); a hash rule allows exactly these bytes — check the file before you deploy the rule`));
+        }
       } else {
+        if (collection === 'Appx') {
+          why.push('packaged apps have only publisher rules');
+          continue;
+        }
         const shown = f.displayPath;
         if (!shown) {
           why.push('no Windows path (scan without --os-root)');

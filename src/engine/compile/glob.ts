@@ -21,7 +21,9 @@ export function compileGlob(pattern: string): GlobTest {
     const lit = pattern.slice(1);
     return (s) => s.endsWith(lit);
   }
-  return (s) => scanGlob(pattern, s);
+  // Pieces split once here, not per call: the scan then allocates nothing.
+  const pieces = pattern.split('*');
+  return (s) => scanGlob(pieces, s);
 }
 
 function countStars(p: string): number {
@@ -31,8 +33,7 @@ function countStars(p: string): number {
 }
 
 /** Segment scan: the literal pieces between stars must occur in order; first anchored left, last right. */
-function scanGlob(pattern: string, s: string): boolean {
-  const pieces = pattern.split('*');
+function scanGlob(pieces: readonly string[], s: string): boolean {
   const first = pieces[0]!;
   const last = pieces[pieces.length - 1]!;
   if (s.length < first.length + last.length) return false;

@@ -8,7 +8,7 @@ import { buildHashIndex, probeHashIndex } from './hash-index.js';
 import { stringKey } from './path-key.js';
 import { buildPathMatchers, probePathMatchers } from './path-matchers.js';
 import { COMPILE_STAGES } from './pipeline.js';
-import { prepareFile } from './prepared-file.js';
+import { fileContentKey, prepareFile, PreparedFileMemo } from './prepared-file.js';
 import { buildPublisherIndex, probePublisherIndex } from './publisher-index.js';
 import { SID_ALLOW, SID_ALLOW_EXE, SID_DENY, SidTable } from './sid-table.js';
 
@@ -92,5 +92,43 @@ describe('compile stages', () => {
     expect(f[admins]! & SID_ALLOW_EXE).toBeTruthy();
     expect(t.flagsFor(standardUser())[admins]).toBe(0);
     expect(t.flagsFor(unelevated)).toBe(f);
+  });
+});
+
+describe('prepared-file memo and principal SID-set ids (runtime caches)', () => {
+  it('keys files by every field the engine reads, so different content never shares a prepared form', () => {
+    const a = { path: 'C:\\A\\b.exe', hashes: { SHA256: 'AA' }, publisher: { publisherName: 'O=X', productName: 'P', binaryName: 'B.EXE', binaryVersion: '1.0.0.0' } };
+    const variants = [
+      { ...a, path: 'C:\\A\\c.exe' }, { ...a, uncPath: '\\\\S\\A\\b.exe' }, { ...a, hashes: { SHA256: 'AB' } }, { ...a, hashes: { SHA1: 'AA' } },
+      { ...a, publisher: { ...a.publisher, binaryVersion: '1.0.0.1' } }, { ...a, publisher: { ...a.publisher, productName: 'PB' } },
+      { path: a.path, hashes: a.hashes }, { ...a, collection: 'Dll' as const }, { ...a, isPackagedApp: true }, { ...a, isPackagedApp: false },
+      { ...a, packagedAppActivity: 'Deployment' as const },
+      // Field boundaries cannot be forged by moving text between fields.
+      { ...a, publisher: { ...a.publisher, publisherName: 'O=XP', productName: '' } },
+    ];
+    const keys = new Set(variants.map(fileContentKey));
+    expect(keys.size).toBe(variants.length);
+    expect(keys.has(fileContentKey(a))).toBe(false);
+    const memo = new PreparedFileMemo(DEFAULT_ENVIRONMENT, 4);
+    const p1 = memo.prepare(a);
+    expect(memo.prepare(structuredClone(a))).toBe(p1);
+    for (const v of variants) expect(memo.prepare(v)).not.toBe(p1);
+    expect(memo.hits).toBe(1);
+    // The memo keeps its own copy of the fields: a caller mutating its object gets a fresh preparation.
+    const m = structuredClone(a) as { path: string };
+    const before = memo.prepare(m as typeof a);
+    m.path = 'C:\\Other\\b.exe';
+    const after = memo.prepare(m as typeof a);
+    expect(after).not.toBe(before);
+    expect(after.path).toBe('C:\\OTHER\\B.EXE');
+  });
+
+  it('gives principals with the same applicability the same SID-set id', () => {
+    const t = new SidTable();
+    t.intern('S-1-1-0');
+    t.intern('S-1-5-32-544');
+    const a = t.resolve(standardUser());
+    expect(t.resolve(standardUser('S-1-5-21-9-9-9-1234')).id).toBe(a.id);
+    expect(t.resolve(administrator()).id).not.toBe(a.id);
   });
 });

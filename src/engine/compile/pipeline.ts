@@ -8,7 +8,9 @@
  *   5. publisher-index  — publisher name → rules (§5.2)                    publisher-index.ts
  *   6. path-matchers    — exact / directory / generic path indexes (§4.2)  path-matchers.ts
  * Stage 3 runs inside 2 and 6 (each path pattern is expanded where it is compiled); it is listed so the
- * order reads like the spec. decide.ts then answers each file with a few Map lookups.
+ * order reads like the spec. decide.ts then answers each file with a few Map lookups, and remembers the
+ * answer per (prepared file, principal SID-set) in a bounded exact cache (decision-cache.ts); raw
+ * FileInformation is prepared through a bounded content-keyed memo (prepared-file.ts).
  */
 import type { Diagnostic } from '../../diag/index.js';
 import {
@@ -17,6 +19,8 @@ import {
 } from '../../policy/model.js';
 import { DEFAULT_ENVIRONMENT, type Environment } from '../environment.js';
 import { compileRules, type CompiledRule } from './compiled-rule.js';
+import { DecisionCache, DEFAULT_DECISION_CACHE_SIZE } from './decision-cache.js';
+import { DEFAULT_PREPARED_MEMO_SIZE, PreparedFileMemo } from './prepared-file.js';
 import { buildHashIndex, type HashIndex } from './hash-index.js';
 import { buildPathMatchers, type PathMatchers } from './path-matchers.js';
 import { pathPatternDiagnostics } from './path-variables.js';
@@ -41,8 +45,20 @@ export interface EngineStats {
   candidates: number;
   /** Generic path patterns tested without an index. */
   genericScans: number;
-  /** Files prepared on the fly (a FileInformation was passed instead of a PreparedFile). */
+  /** Files prepared on the fly (a FileInformation was passed instead of a PreparedFile; memo misses only). */
   preparedOnTheFly: number;
+  /** FileInformation inputs answered from the prepared-file memo (no preparation). */
+  preparedMemoHits: number;
+  /** Decisions answered from the decision cache (no index probe). */
+  cacheHits: number;
+  /** Decisions computed with the cache enabled and then stored in it. */
+  cacheMisses: number;
+}
+
+/** Sizes of the per-policy runtime caches (entries; 0 disables the decision cache). */
+export interface CompileOptions {
+  readonly decisionCacheSize?: number;
+  readonly preparedMemoSize?: number;
 }
 
 export interface CompiledPolicy {
@@ -57,13 +73,17 @@ export interface CompiledPolicy {
   readonly stats: EngineStats;
   /** Scratch list reused by decide (single-threaded; never escapes a call). */
   readonly scratch: CompiledRule[];
+  /** Exact decisions per (prepared file id, principal SID-set id); bounded (decision-cache.ts). */
+  readonly decisionCache: DecisionCache;
+  /** Raw FileInformation → PreparedFile under `env`, by content; bounded. */
+  readonly preparedMemo: PreparedFileMemo;
 }
 
 /** The stage names in order, for tests and `--explain-compile` style output. */
 export const COMPILE_STAGES = ['sid-table', 'rules', 'path-variables', 'hash-index', 'publisher-index', 'path-matchers'] as const;
 
 export function newStats(): EngineStats {
-  return { decisions: 0, indexedDecisions: 0, candidates: 0, genericScans: 0, preparedOnTheFly: 0 };
+  return { decisions: 0, indexedDecisions: 0, candidates: 0, genericScans: 0, preparedOnTheFly: 0, preparedMemoHits: 0, cacheHits: 0, cacheMisses: 0 };
 }
 
 /**
@@ -71,7 +91,7 @@ export function newStats(): EngineStats {
  * diagnostics on the result; compilation itself never fails.
  * @example const compiled = compilePolicy(policy); decide(compiled, file, standardUser())
  */
-export function compilePolicy(policy: AppLockerPolicy, env: Environment = DEFAULT_ENVIRONMENT): CompiledPolicy {
+export function compilePolicy(policy: AppLockerPolicy, env: Environment = DEFAULT_ENVIRONMENT, options: CompileOptions = {}): CompiledPolicy {
   const diags: Diagnostic[] = [];
   const sidTable = new SidTable();
   const collections = new Map<RuleCollectionType, CompiledCollection>();
@@ -97,6 +117,8 @@ export function compilePolicy(policy: AppLockerPolicy, env: Environment = DEFAUL
     kind: 'CompiledPolicy', policy, env, collections,
     exeEnforcedWithRules: !!exe && exe.rules.length > 0 && exe.mode !== 'AuditOnly',
     sidTable, diagnostics: diags, stats: newStats(), scratch: [],
+    decisionCache: new DecisionCache(options.decisionCacheSize ?? DEFAULT_DECISION_CACHE_SIZE),
+    preparedMemo: new PreparedFileMemo(env, options.preparedMemoSize ?? DEFAULT_PREPARED_MEMO_SIZE),
   };
 }
 

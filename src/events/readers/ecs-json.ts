@@ -11,7 +11,7 @@ import { pick } from './json-records.js';
 import type { EventReadResult, ReadEventsOptions } from './types.js';
 
 /** Reads a Winlogbeat/ECS JSON export. */
-export function readEcsJson(text: string, file: string, opts: ReadEventsOptions = {}): Generator<EventReadResult> {
+export function readEcsJson(text: string | Uint8Array, file: string, opts: ReadEventsOptions = {}): Generator<EventReadResult> {
   return readJsonEvents(text, file, opts, 'winlogbeat/ecs', (v) => {
     if (pick(v, 'winlog') === undefined && pick(v, 'winlog.event_id') === undefined) return undefined;
     return {
@@ -24,7 +24,7 @@ export function readEcsJson(text: string, file: string, opts: ReadEventsOptions 
       recordId: pick(v, 'winlog.record_id'),
       securityUserId: pick(v, 'winlog.user.identifier'),
       version: pick(v, 'winlog.version'),
-      data: { ...dataOf(pick(v, 'winlog.event_data')), ...dataOf(pick(v, 'winlog.user_data')) },
+      data: dataOf(pick(v, 'winlog.user_data'), undefined, undefined, dataOf(pick(v, 'winlog.event_data'))),
     };
   });
 }

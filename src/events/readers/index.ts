@@ -13,7 +13,7 @@ import { EventReaderCode as C } from './errors.js';
 import { readEventXml } from './event-xml.js';
 import { readEvtxEvents } from './evtx.js';
 import { readNxlogJson } from './nxlog-json.js';
-import { decodeText } from './text.js';
+import { decodeText, utf8Body } from './text.js';
 import type { EventFormat, EventReadResult, ReadEventsOptions } from './types.js';
 import { readWazuhJson } from './wazuh-json.js';
 
@@ -55,12 +55,13 @@ function readRaw(format: EventFormat, input: { name: string; bytes: Uint8Array }
       return readEvtxEvents(input.bytes, file, opts);
     case 'event-xml':
       return readEventXml(decodeText(input.bytes), file, opts);
+    // UTF-8 JSON goes in as bytes: NDJSON is then decoded a line at a time (json-records.ts, same records).
     case 'ecs-json':
-      return readEcsJson(decodeText(input.bytes), file, opts);
+      return readEcsJson(utf8Body(input.bytes) ?? decodeText(input.bytes), file, opts);
     case 'nxlog-json':
-      return readNxlogJson(decodeText(input.bytes), file, opts);
+      return readNxlogJson(utf8Body(input.bytes) ?? decodeText(input.bytes), file, opts);
     case 'wazuh-json':
-      return readWazuhJson(decodeText(input.bytes), file, opts);
+      return readWazuhJson(utf8Body(input.bytes) ?? decodeText(input.bytes), file, opts);
     case 'csv':
       return readCsv(decodeText(input.bytes), file, opts);
     case 'evt-legacy':

@@ -29,7 +29,7 @@ export interface JsonEventFields {
 }
 
 export function* readJsonEvents(
-  text: string,
+  text: string | Uint8Array,
   file: string,
   opts: ReadEventsOptions,
   formatName: string,
@@ -85,12 +85,20 @@ export function* readJsonEvents(
 }
 
 /** Copies an object's scalar members into event data (`rename` maps export keys back to §9.3 names). */
-export function dataOf(obj: unknown, rename: (k: string) => string = (k) => k, skip?: ReadonlySet<string>): Record<string, string> {
-  const out: Record<string, string> = {};
+export function dataOf(
+  obj: unknown,
+  rename: (k: string) => string = (k) => k,
+  skip?: ReadonlySet<string>,
+  /** Writes into this object instead of a new one (what `{ ...a, ...b }` did, without the copies). */
+  into: Record<string, string> = {},
+): Record<string, string> {
+  const out = into;
   if (!obj || typeof obj !== 'object' || Array.isArray(obj)) return out;
-  for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
+  const o = obj as Record<string, unknown>;
+  // Object.keys + index, not Object.entries: same order, no [k, v] pair per field (hot per-event path).
+  for (const k of Object.keys(o)) {
     if (skip?.has(k)) continue;
-    const s = scalar(v);
+    const s = scalar(o[k]);
     if (s !== undefined) out[rename(k)] = s;
   }
   return out;

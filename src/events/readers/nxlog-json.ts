@@ -18,7 +18,7 @@ export const NXLOG_META_KEYS: ReadonlySet<string> = new Set([
 ]);
 
 /** Reads an NXLog im_msvistalog JSON export. */
-export function readNxlogJson(text: string, file: string, opts: ReadEventsOptions = {}): Generator<EventReadResult> {
+export function readNxlogJson(text: string | Uint8Array, file: string, opts: ReadEventsOptions = {}): Generator<EventReadResult> {
   return readJsonEvents(text, file, opts, 'nxlog im_msvistalog', (v) => {
     if (v.EventID === undefined) return undefined;
     return {

@@ -18,6 +18,17 @@ export function decodeText(bytes: Uint8Array): string {
   return new TextDecoder('utf-8').decode(bytes);
 }
 
+/**
+ * The bytes `decodeText` would decode as UTF-8 (its BOM removed), or undefined when it would decode them as
+ * UTF-16. Lets NDJSON readers decode line by line instead of building one huge string (same text).
+ */
+export function utf8Body(bytes: Uint8Array): Uint8Array | undefined {
+  if (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) return undefined;
+  if (bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.subarray(3);
+  if (bytes.length >= 4 && bytes[1] === 0 && bytes[3] === 0 && bytes[0] !== 0 && bytes[2] !== 0) return undefined;
+  return bytes;
+}
+
 /** Removes the NUL characters collectors leave in strings (`"Info\u0000"`). */
 export function stripNul(s: string): string {
   return s.includes('\u0000') ? s.replace(/\u0000+/g, '') : s;

@@ -12,7 +12,7 @@ import type { EventReadResult, ReadEventsOptions } from './types.js';
 const upperFirst = (k: string): string => k.charAt(0).toUpperCase() + k.slice(1);
 
 /** Reads a Wazuh eventchannel alerts export. */
-export function readWazuhJson(text: string, file: string, opts: ReadEventsOptions = {}): Generator<EventReadResult> {
+export function readWazuhJson(text: string | Uint8Array, file: string, opts: ReadEventsOptions = {}): Generator<EventReadResult> {
   return readJsonEvents(text, file, opts, 'wazuh eventchannel', (v) => {
     const sys = pick(v, 'data.win.system') as Record<string, unknown> | undefined;
     if (!sys || typeof sys !== 'object') return undefined;

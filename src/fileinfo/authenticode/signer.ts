@@ -4,7 +4,9 @@
  * signature over the signed attributes — with pkijs `SignedData.verify({checkChain: false})` on Node's
  * webcrypto engine, falling back to node:crypto `verify` for what webcrypto cannot do (MD5, old Apple
  * signatures). Refuses ECC keys with explicit curve parameters (CVE-2020-0601 "CurveBall"). No chain to a
- * trusted root and no revocation is checked. Used by readSignedData. Spec: formats.md §B.4 steps 2–6.
+ * trusted root and no revocation is checked. Verification outcomes and certificate summaries are memoised
+ * per parsed object (WeakMaps; parses are shared for identical bytes, pkcs7.ts). Used by readSignedData.
+ * Spec: formats.md §B.4 steps 2–6.
  */
 import { createHash, createPublicKey, verify as nodeVerify, webcrypto } from 'node:crypto';
 import * as asn1js from 'asn1js';
@@ -54,6 +56,18 @@ const hex = (b: ArrayBuffer | Uint8Array): string => Buffer.from(b instanceof Ui
 
 /** Summarises a pkijs Certificate (subject read from the DER, not from pkijs' flattened RDNs). */
 export function summariseCertificate(cert: pkijs.Certificate): CertificateSummary {
+  // Parsed certificates are shared by byte-identical signatures (parseSignedDataCached): summarise each once.
+  let s = SUMMARIES.get(cert);
+  if (!s) {
+    s = summariseUncached(cert);
+    SUMMARIES.set(cert, s);
+  }
+  return s;
+}
+
+const SUMMARIES = new WeakMap<pkijs.Certificate, CertificateSummary>();
+
+function summariseUncached(cert: pkijs.Certificate): CertificateSummary {
   const subjectName = parseName(new Uint8Array(cert.subject.valueBeforeDecode)) ?? [];
   const issuerName = parseName(new Uint8Array(cert.issuer.valueBeforeDecode)) ?? [];
   return {
@@ -133,6 +147,62 @@ async function verifyChain(sd: pkijs.SignedData, signer: pkijs.Certificate, root
   }
 }
 
+interface VerifyOutcome {
+  readonly signatureVerified: boolean;
+  readonly verifiedBy?: 'pkijs' | 'node:crypto';
+  /** Why neither verifier could use the key (message text, no location). */
+  readonly keyError?: string;
+}
+
+/**
+ * Verification outcomes per parsed SignedData (and messageDigest outcome). Everything the check reads is
+ * inside that object (signer info, signed attributes, signature, certificate), and parsed objects are shared
+ * for byte-identical signatures (parseSignedDataCached), so a repeated signature is verified once. WeakMap:
+ * entries go when the parse cache drops the object.
+ */
+const VERIFY_CACHE = new WeakMap<pkijs.SignedData, Map<string, VerifyOutcome>>();
+
+/** §B.4 step 3: the signature over the signed attributes, pkijs first, node:crypto for what webcrypto cannot do. */
+async function verifySignature(sd: pkijs.SignedData, si: pkijs.SignerInfo, cert: pkijs.Certificate, attrs: pkijs.SignedAndUnsignedAttributes,
+  digestAlgorithm: string, messageDigestMatches: boolean | undefined): Promise<VerifyOutcome> {
+  const key = `${digestAlgorithm}:${String(messageDigestMatches)}`;
+  let perSd = VERIFY_CACHE.get(sd);
+  const hit = perSd?.get(key);
+  if (hit) return hit;
+  let signatureVerified = false;
+  let verifiedBy: 'pkijs' | 'node:crypto' | undefined;
+  let keyError: string | undefined;
+  let pkijsError: string | undefined;
+  if (messageDigestMatches && digestAlgorithm !== 'md5') {
+    try {
+      const r = await sd.verify({ signer: 0, checkChain: false, extendedMode: true }, engine);
+      signatureVerified = r.signatureVerified === true;
+      verifiedBy = 'pkijs';
+    } catch (e) {
+      pkijsError = errorText(e);
+    }
+  }
+  if (verifiedBy === undefined && messageDigestMatches !== undefined) {
+    // Webcrypto has no MD5 and rejects some key encodings; node:crypto verifies the same bytes (the signed
+    // attributes re-tagged as SET — pkijs keeps that encoding in encodedValue; §B.4 step 3).
+    try {
+      const spki = cert.subjectPublicKeyInfo.toSchema().toBER(false);
+      const pub = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
+      signatureVerified = nodeVerify(digestAlgorithm, new Uint8Array(attrs.encodedValue), pub, si.signature.valueBlock.valueHexView);
+      verifiedBy = 'node:crypto';
+    } catch (e) {
+      keyError = `${errorText(e)}${pkijsError ? `; pkijs: ${pkijsError}` : ''}`;
+    }
+  }
+  const outcome: VerifyOutcome = { signatureVerified, ...(verifiedBy ? { verifiedBy } : {}), ...(keyError !== undefined ? { keyError } : {}) };
+  if (!perSd) {
+    perSd = new Map();
+    VERIFY_CACHE.set(sd, perSd);
+  }
+  perSd.set(key, outcome);
+  return outcome;
+}
+
 /** Checks signerInfos[0] of `sd` over `contentOctets` (the DER value of the encapsulated content). */
 export async function checkSigner(sd: pkijs.SignedData, contentOctets: Uint8Array, opts: SignerCheckOptions): Promise<SignerCheck> {
   const reasons: Diagnostic[] = [];
@@ -183,29 +253,10 @@ export async function checkSigner(sd: pkijs.SignedData, contentOctets: Uint8Arra
       at, 'SignedData.certificates', file, 'Windows rejects such keys since January 2020; the signature is not trusted'));
     return { signer, ...(messageDigestMatches !== undefined ? { messageDigestMatches } : {}), signatureVerified: false, reasons };
   }
-  let signatureVerified = false;
-  let verifiedBy: 'pkijs' | 'node:crypto' | undefined;
-  let pkijsError: string | undefined;
-  if (messageDigestMatches && digestAlgorithm !== 'md5') {
-    try {
-      const r = await sd.verify({ signer: 0, checkChain: false, extendedMode: true }, engine);
-      signatureVerified = r.signatureVerified === true;
-      verifiedBy = 'pkijs';
-    } catch (e) {
-      pkijsError = errorText(e);
-    }
-  }
-  if (verifiedBy === undefined && messageDigestMatches !== undefined) {
-    // Webcrypto has no MD5 and rejects some key encodings; node:crypto verifies the same bytes (the signed
-    // attributes re-tagged as SET — pkijs keeps that encoding in encodedValue; §B.4 step 3).
-    try {
-      const spki = cert.subjectPublicKeyInfo.toSchema().toBER(false);
-      const key = createPublicKey({ key: Buffer.from(spki), format: 'der', type: 'spki' });
-      signatureVerified = nodeVerify(digestAlgorithm, new Uint8Array(attrs.encodedValue), key, si.signature.valueBlock.valueHexView);
-      verifiedBy = 'node:crypto';
-    } catch (e) {
-      reasons.push(authDiag(AUTH_CODES.unsupportedKey, 'error', `the signer's key cannot verify the signature: ${errorText(e)}${pkijsError ? `; pkijs: ${pkijsError}` : ''}`, at, 'SignerInfo.encryptedDigest', file));
-    }
+  const v = await verifySignature(sd, si, cert, attrs, digestAlgorithm, messageDigestMatches);
+  const { signatureVerified, verifiedBy } = v;
+  if (v.keyError !== undefined) {
+    reasons.push(authDiag(AUTH_CODES.unsupportedKey, 'error', `the signer's key cannot verify the signature: ${v.keyError}`, at, 'SignerInfo.encryptedDigest', file));
   }
   if (verifiedBy !== undefined && !signatureVerified) {
     reasons.push(authDiag(AUTH_CODES.badSignature, 'error', `the signature over the signed attributes does not verify with the key of \`${signer.subject}\``, at, 'SignerInfo.encryptedDigest', file));

@@ -111,6 +111,12 @@ export class SqliteEvidenceStore implements EvidenceStore {
       db.pragma('busy_timeout = 15000');
       db.pragma('cache_size = -65536');
       db.pragma('temp_store = MEMORY');
+      // Checkpoint every ~40 MB of WAL instead of SQLite's default ~4 MB: ingest re-dirties the same index
+      // pages (random dedup keys) batch after batch, and each checkpoint copies them back and fsyncs; fewer
+      // checkpoints measured ~10-15 % more events/s on 100k events. Crash-safety is unchanged: the WAL is
+      // replayed on open after a crash, whatever its length. journal_size_limit truncates the file afterwards.
+      db.pragma('wal_autocheckpoint = 10000');
+      db.pragma('journal_size_limit = 67108864');
       migrate(db);
       return new SqliteEvidenceStore(db, path);
     } catch (e) {
@@ -137,29 +143,42 @@ export class SqliteEvidenceStore implements EvidenceStore {
     return s;
   }
 
-  private dictId(cache: import('../dictionary.js').IdCache, key: string, ins: () => void, get: () => unknown): number {
-    const hit = cache.get(key);
-    if (hit !== undefined) return hit;
-    ins();
-    const id = (get() as { id: number }).id;
-    cache.add(key, id);
-    return id;
-  }
-
   private resolveIds(p: PreparedEvent): ResolvedIds & { channelId: number } {
     const s = this.stmts;
     const d = this.dict;
-    const computerId = this.dictId(d.computers, p.computerLc, () => s.insComputer!.run(p.computerLc, p.computer), () => s.getComputer!.get(p.computerLc));
-    const channelId = this.dictId(d.channels, p.channel, () => s.insChannel!.run(p.channel), () => s.getChannel!.get(p.channel));
-    const userId = p.userSid === '' ? 0 : this.dictId(d.users, p.userSid, () => s.insUser!.run(p.userSid), () => s.getUser!.get(p.userSid));
-    const ruleKeyId = p.ruleId === '' ? 0 : this.dictId(d.rules, p.ruleId, () => s.insRule!.run(p.ruleId), () => s.getRule!.get(p.ruleId));
-    const f = p.file;
-    const fileKeyId = this.dictId(
-      d.files,
-      p.fileKeyText,
-      () => s.insFile!.run(f.collection, f.filePath, f.fileHash, f.fqbnText, p.fullFilePath),
-      () => s.getFile!.get(f.collection, f.filePath, f.fileHash, f.fqbnText),
-    );
+    // Cache hits first, inline: after the first batch nearly every lookup hits, and this runs per event
+    // (no closures allocated per event; the database is touched only for a new dictionary value).
+    let computerId = d.computers.get(p.computerLc);
+    if (computerId === undefined) {
+      s.insComputer!.run(p.computerLc, p.computer);
+      computerId = (s.getComputer!.get(p.computerLc) as { id: number }).id;
+      d.computers.add(p.computerLc, computerId);
+    }
+    let channelId = d.channels.get(p.channel);
+    if (channelId === undefined) {
+      s.insChannel!.run(p.channel);
+      channelId = (s.getChannel!.get(p.channel) as { id: number }).id;
+      d.channels.add(p.channel, channelId);
+    }
+    let userId = p.userSid === '' ? 0 : d.users.get(p.userSid);
+    if (userId === undefined) {
+      s.insUser!.run(p.userSid);
+      userId = (s.getUser!.get(p.userSid) as { id: number }).id;
+      d.users.add(p.userSid, userId);
+    }
+    let ruleKeyId = p.ruleId === '' ? 0 : d.rules.get(p.ruleId);
+    if (ruleKeyId === undefined) {
+      s.insRule!.run(p.ruleId);
+      ruleKeyId = (s.getRule!.get(p.ruleId) as { id: number }).id;
+      d.rules.add(p.ruleId, ruleKeyId);
+    }
+    let fileKeyId = d.files.get(p.fileKeyText);
+    if (fileKeyId === undefined) {
+      const f = p.file;
+      s.insFile!.run(f.collection, f.filePath, f.fileHash, f.fqbnText, p.fullFilePath);
+      fileKeyId = (s.getFile!.get(f.collection, f.filePath, f.fileHash, f.fqbnText) as { id: number }).id;
+      d.files.add(p.fileKeyText, fileKeyId);
+    }
     return { computerId, channelId, userId, ruleKeyId, fileKeyId };
   }
 
