@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { compilePolicy, decide, explain, isAllowedVerdict, parsePublisherText } from '../../engine/index.js';
 import type { FileInformation, RuleCollectionType } from '../../policy/index.js';
+import { missingFactsNote } from '../missing-facts.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, outJson, reportDiagnostics } from '../output.js';
 import { environmentFromOptions, loadPolicyOrExit, parseHashColumn, principalFromOptions } from './test.js';
@@ -59,10 +60,12 @@ Exit: 0 allowed, 2 denied, 3 invalid policy, 1 bad input.`)
       };
       const compiled = compilePolicy(policy, environmentFromOptions(o));
       const d = decide(compiled, file, principal);
-      if (json) outJson({ file, principal: [...principal.sids], decision: d });
+      const caveat = missingFactsNote(policy, file);
+      if (json) outJson({ file, principal: [...principal.sids], decision: d, ...(caveat ? { caveats: [caveat] } : {}) });
       else {
         reportDiagnostics(compiled.diagnostics, o.policy);
         out(explain(d, o.path));
+        if (caveat) err(`note: ${caveat}`);
       }
       if (!isAllowedVerdict(d.verdict)) throw new CliExit(ExitCode.WouldBlock);
     });

@@ -14,6 +14,7 @@ import {
   type Decision, type Environment, type Principal,
 } from '../../engine/index.js';
 import { parsePolicy, type AppLockerPolicy, type FileHashType, type FileInformation, type RuleCollectionType } from '../../policy/index.js';
+import { missingFactsNote } from '../missing-facts.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 import { readInput } from '../io.js';
@@ -208,6 +209,8 @@ Exit: 0 every file allowed, 2 some file denied, 3 invalid policy, 1 unreadable i
       }
       const denied = decisions.filter((d) => !isAllowedVerdict(d.verdict)).length;
       if (!json && !o.csv) err(`${files.length} files: ${files.length - denied} allowed, ${denied} denied`);
+      const blind = files.filter((f) => missingFactsNote(policy, f) !== undefined).length;
+      if (blind) err(`note: ${blind} of ${files.length} files had no publisher or hash facts, so the publisher and hash rules of their collections could not be checked; the verdicts may differ for the real files (use --file-info with \`lockstep fileinfo --json\` output)`);
       if (denied > 0) throw new CliExit(ExitCode.WouldBlock);
     });
 }
