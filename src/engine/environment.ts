@@ -70,7 +70,7 @@ function trimSlash(s: string): string {
  * variable (as events log paths, `%OSDRIVE%\USERS\X.EXE`) expanded to its first root (§4.3).
  */
 export function normalizeFilePath(path: string, env: Environment): string {
-  let p = path.replace(/\//g, '\\').toUpperCase();
+  let p = resolveDotSegments(path.replace(/\//g, '\\').toUpperCase());
   if (p.startsWith('%')) {
     for (const [name, roots] of variableRoots(env)) {
       if (p.startsWith(name) && roots[0] !== undefined) {
@@ -80,6 +80,27 @@ export function normalizeFilePath(path: string, env: Environment): string {
     }
   }
   return p;
+}
+
+/**
+ * Win32 resolves `.` and `..` segments (GetFullPathName) before AppLocker sees a path, so
+ * `C:\Windows\..\Users\x.exe` is decided as `C:\Users\x.exe`; `..` never climbs above the drive or share root.
+ */
+export function resolveDotSegments(p: string): string {
+  if (!p.includes('\\.')) return p;
+  const parts = p.split('\\');
+  // `\\server\share\…` and `\\?\C:\…` keep four leading parts as their root; `C:\…` keeps one
+  const rootLength = p.startsWith('\\\\') ? Math.min(4, parts.length) : 1;
+  const out = parts.slice(0, rootLength);
+  for (const seg of parts.slice(rootLength)) {
+    if (seg === '.') continue;
+    if (seg === '..') {
+      if (out.length > rootLength) out.pop();
+      continue;
+    }
+    out.push(seg);
+  }
+  return out.join('\\');
 }
 
 /** The UNC/real form of a path on a mapped drive, upper-case, when the environment knows the mapping. */
