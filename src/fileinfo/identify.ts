@@ -174,6 +174,8 @@ export async function identifyFile(input: IdentifyInput): Promise<Result<FileIde
       if (a) hashes = { SHA256: a.imageDigests.sha256! };
       signature = a?.signed ? (a.publisher ? 'Valid' : 'Invalid') : 'NotSigned';
       reasons = a?.signed && !a.publisher ? a.reasons.map((d) => d.message) : [];
+      // A valid signature can still sit in a damaged certificate table (osslsigncode rejects such files): say so.
+      if (a?.publisher) diagnostics.push(...a.reasons.filter((d) => d.severity !== 'info'));
       if (a?.publisher) {
         const v = pe.value.versionInfo;
         publisher = {

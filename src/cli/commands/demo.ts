@@ -100,7 +100,7 @@ Exit: 0 the report was printed (the demo fleet is NOT READY on purpose), 1 tool 
       const now = new Date(`${end}T00:00:00Z`);
       const report = await runReadiness({ loaded, ...(o.store ? { store: o.store } : {}), sinceDays: days, now });
       emitReport(report, { ...(o.json ? { json: true } : {}), ...(o.html ? { html: o.html } : {}) });
-      if (!quiet) err(`demo: next, try \`lockstep report readiness --workspace ${dirArg} --gpo "AppLocker - Finance" --html report.html\``);
+      if (!quiet) err(`demo: next, try \`node bin/lockstep.js report readiness --workspace ${dirArg} --gpo "AppLocker - Finance" --html report.html\``);
       if (quiet) return;
       out('');
       throw new CliExit(ExitCode.Ok);

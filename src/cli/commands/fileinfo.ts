@@ -57,8 +57,9 @@ Exit: 0 all files identified, 1 a file could not be read.`)
         } catch (e) {
           failed = true;
           const code = (e as NodeJS.ErrnoException).code ?? 'EIO';
+          // stderr always, so a script that reads only stdout's JSON still sees the failure
           if (o.json) results.push({ path: p, error: { reason: code, message: (e as Error).message } });
-          else err(`error: cannot read \`${p}\`: ${code}`);
+          err(`error: cannot read \`${p}\`: ${code}`);
           continue;
         }
         const abs = resolve(p);
@@ -73,7 +74,7 @@ Exit: 0 all files identified, 1 a file could not be read.`)
         if (!r.ok) {
           failed = true;
           if (o.json) results.push({ path: p, diagnostics: diagnosticsJson(r.diagnostics) });
-          else reportDiagnostics(r.diagnostics, p);
+          reportDiagnostics(r.diagnostics, p);
           continue;
         }
         if (o.json) results.push({ ...fileIdentityJson(p, r.value), diagnostics: diagnosticsJson(r.diagnostics) });

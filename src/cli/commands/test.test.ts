@@ -97,7 +97,7 @@ describe('lockstep test', () => {
   it('exits 2 when a file is denied; Everyone is the default principal, --user adds SIDs', async () => {
     expect(await main(['test', '--policy', policy, '--path', 'C:\\Users\\u\\a.exe'])).toBe(2);
     expect(stdout).toContain('DeniedByDefault (Exe, Enabled: blocked, event 8004)');
-    expect(stderr).toContain('1 files: 0 allowed, 1 denied');
+    expect(stderr).toContain('1 file: 0 allowed, 1 denied');
     stdout = '';
     expect(await main(['test', '--policy', policy, '--path', 'C:\\Users\\u\\a.exe', '--user', 'S-1-5-32-544'])).toBe(0);
     expect(stdout).toContain('Allowed by "(Default Rule) All files"');

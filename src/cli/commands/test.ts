@@ -112,10 +112,19 @@ export function readFileInfo(file: string): FileInformation[] {
   const text = new TextDecoder('utf-8').decode(readInput(file)).replace(/^\uFEFF/, '');
   let records: FileRecord[];
   if (/^\s*[[{]/.test(text)) {
-    const data = JSON.parse(text) as unknown;
-    const list = Array.isArray(data) ? data : [data];
-    records = list.map((x) => {
-      const o = x as Record<string, unknown>;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (e) {
+      err(`error: \`${file}\` is not valid JSON: ${(e as Error).message}`);
+      throw new CliExit(ExitCode.ToolFailure);
+    }
+    const all = (Array.isArray(data) ? data : [data]) as Array<Record<string, unknown>>;
+    // `lockstep fileinfo --json` records a file it could not read with `error` (or only diagnostics): there are no
+    // facts to decide on, and deciding its bare path would look like an answer about the file
+    const list = all.filter((o) => o && typeof o === 'object' && !('error' in o) && ('Hash' in o || 'hash' in o || 'Publisher' in o || 'Path' in o));
+    if (list.length < all.length) err(`warning: \`${file}\`: ${all.length - list.length} of ${all.length} records have no file facts (the file could not be read or identified); they are not decided`);
+    records = list.map((o) => {
       const get = (k: string): string | undefined => {
         const v = o[k] ?? o[k.toLowerCase()];
         return typeof v === 'string' ? v : v && typeof v === 'object' && 'Path' in v ? String((v as { Path: unknown }).Path) : undefined;
@@ -208,7 +217,7 @@ Exit: 0 every file allowed, 2 some file denied, 3 invalid policy, 1 unreadable i
         for (let i = 0; i < files.length; i++) out(`${files[i]!.path}\n  ${explainLine(decisions[i]!)}`);
       }
       const denied = decisions.filter((d) => !isAllowedVerdict(d.verdict)).length;
-      if (!json && !o.csv) err(`${files.length} files: ${files.length - denied} allowed, ${denied} denied`);
+      if (!json && !o.csv) err(`${files.length} file${files.length === 1 ? '' : 's'}: ${files.length - denied} allowed, ${denied} denied`);
       const blind = files.filter((f) => missingFactsNote(policy, f) !== undefined).length;
       if (blind) err(`note: ${blind} of ${files.length} files had no publisher or hash facts, so the publisher and hash rules of their collections could not be checked; the verdicts may differ for the real files (use --file-info with \`lockstep fileinfo --json\` output)`);
       if (denied > 0) throw new CliExit(ExitCode.WouldBlock);
