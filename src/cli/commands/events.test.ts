@@ -54,7 +54,7 @@ describe('lockstep events read | dump', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim().split('\n')).toHaveLength(4);
     expect(r.stdout).toContain('  8003  audited  Exe     S-1-5-21-1133191089-1850170202-1535859923-200319');
-    expect(r.stderr).toContain('6 records read from 2 file(s): 4 AppLocker events, 2 skipped (not AppLocker), 0 errors');
+    expect(r.stderr).toContain('6 records read from 2 files: 4 AppLocker events, 2 skipped (not AppLocker), 0 errors');
   });
 
   it('read --json: NDJSON events on stdout, a JSON summary on stderr', async () => {
@@ -108,5 +108,18 @@ describe('lockstep events read | dump', () => {
     const legacy = await runCli(['events', 'dump', corpusPath(eventExports.legacyEvt)]);
     expect(legacy.code).toBe(1);
     expect(legacy.stderr).toContain('events.format.evt-legacy');
+  });
+});
+
+describe.skipIf(!hasCorpus)('events dump: records recovered from chunk slack', () => {
+  const file = corpusPath('williballenthin__python-evtx/tests/data/issue_38.evtx');
+  it('says how many records were recovered, and --no-recover leaves them out', async () => {
+    const all = await runCli(['events', 'dump', '--format', 'json', file]);
+    expect(all.code).toBe(0);
+    expect(all.stderr).toContain('31 of 32 records were recovered from chunk slack');
+    const chain = await runCli(['events', 'dump', '--format', 'json', '--no-recover', file]);
+    expect(chain.code).toBe(0);
+    expect(chain.stdout.trim().split('\n')).toHaveLength(1);
+    expect(chain.stderr).not.toContain('recovered from chunk slack');
   });
 });

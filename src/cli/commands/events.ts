@@ -219,7 +219,7 @@ async function readCommand(files: string[], o: { json?: boolean; workers?: strin
   }
   if (json) err(JSON.stringify({ summary: total }));
   else {
-    err(`${total.records} records read from ${total.files} file(s): ${total.applocker} AppLocker events, ${total.skipped} skipped (not AppLocker), ${total.errors} errors, ${total.warnings} warnings${total.unreadableFiles ? `; ${total.unreadableFiles} file(s) could not be read` : ''}`);
+    err(`${count(total.records, 'record')} read from ${count(total.files, 'file')}: ${count(total.applocker, 'AppLocker event')}, ${total.skipped} skipped (not AppLocker), ${count(total.errors, 'error')}, ${count(total.warnings, 'warning')}${total.unreadableFiles ? `; ${total.unreadableFiles} file(s) could not be read` : ''}`);
   }
   if (total.unreadableFiles) throw new CliExit(ExitCode.ToolFailure);
 }
@@ -228,7 +228,11 @@ function render(e: EventElement, format: 'xml' | 'json'): string {
   return format === 'xml' ? renderEventXml(e) : JSON.stringify(renderEventJson(e));
 }
 
-async function dumpCommand(file: string, o: { format: 'xml' | 'json'; json?: boolean; workers?: string }): Promise<void> {
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+async function dumpCommand(file: string, o: { format: 'xml' | 'json'; json?: boolean; workers?: string; recover?: boolean }): Promise<void> {
   const format = o.json ? 'json' : o.format;
   const workers = parseWorkers(o.workers);
   const rep = new Reporter(!!o.json);
@@ -244,6 +248,9 @@ async function dumpCommand(file: string, o: { format: 'xml' | 'json'; json?: boo
   const kind: EventFormat = detectEventFormat(file, bytes.subarray(0, 256 * 1024));
   let records = 0;
   let errors = 0;
+  // Records carved from chunk slack are not in the record chain other tools walk: count them and say so.
+  const recover = o.recover !== false;
+  let recovered = 0;
   const problem = (d: Diagnostic): void => {
     if (d.severity === 'error') errors++;
     sink.flush();
@@ -252,20 +259,21 @@ async function dumpCommand(file: string, o: { format: 'xml' | 'json'; json?: boo
   try {
     if (kind === 'evtx' && useParallel(bytes, workers)) {
       // Large EVTX: chunks parsed and rendered on worker threads, records still in file order.
-      const p = readEvtxParallel(bytes, { file, render: format, onChunk: (d, t) => bar.update(0, d, t, records), ...(workers ? { workers } : {}) });
+      const p = readEvtxParallel(bytes, { file, render: format, recover, onChunk: (d, t) => bar.update(0, d, t, records), ...(workers ? { workers } : {}) });
       const first = p.diagnostics.length;
       p.diagnostics.forEach(problem);
       for await (const rec of p.records()) {
         if (!rec.ok) problem(rec.diagnostic);
         else {
           records++;
+          if (rec.recovered) recovered++;
           sink.push((rec.rendered ?? (rec.event ? render(rec.event, format) : '')) + '\n');
         }
       }
       p.diagnostics.slice(first).forEach(problem);
     } else if (kind === 'evtx') {
       // EVTX: the record's own Binary XML tree, rendered as Windows renders it.
-      const evtx = readEvtx(bytes, { file });
+      const evtx = readEvtx(bytes, { file, recover });
       const first = evtx.diagnostics.length;
       evtx.diagnostics.forEach(problem);
       for (const rec of evtx.records()) {
@@ -273,6 +281,7 @@ async function dumpCommand(file: string, o: { format: 'xml' | 'json'; json?: boo
         if (!rec.ok) problem(rec.diagnostic);
         else {
           records++;
+          if (rec.recovered) recovered++;
           sink.push(render(rec.event, format) + '\n');
         }
       }
@@ -297,9 +306,16 @@ async function dumpCommand(file: string, o: { format: 'xml' | 'json'; json?: boo
     sink.flush();
     bar.stop();
   }
+  if (recovered) {
+    problem({
+      code: 'events.evtx.recovered-records', severity: 'info',
+      message: `${recovered} of ${records} records were recovered from chunk slack (overwritten space, not the record chain other tools read)`,
+      location: { kind: 'bytes', file, offset: 0 }, help: 'leave them out with `--no-recover`',
+    });
+  }
   rep.endFile(file);
   if (o.json) err(JSON.stringify({ summary: { file, format: kind, records, errors } }));
-  else err(`${file}: ${kind}, ${records} records, ${errors} errors`);
+  else err(`${file}: ${kind}, ${count(records, 'record')}, ${count(errors, 'error')}`);
   if (errors > 0 && records === 0) throw new CliExit(ExitCode.ToolFailure);
 }
 
@@ -310,7 +326,8 @@ export function register(program: Command): void {
     .command('dump')
     .description('print every record of an event file (any provider): EVTX as Windows renders it, other exports laid out the same way')
     .argument('<file>', 'an .evtx file or a text export (format detected from the content)')
-    .option('--format <format>', 'xml (one <Event> per line, as Windows renders it) or json', 'xml')
+    .option('--format <format>', 'xml (one <Event> per record, as Windows renders it) or json', 'xml')
+    .option('--no-recover', '.evtx: only the record chain, without records recovered from chunk slack')
     .option('--json', 'same as --format json; diagnostics and the summary go to stderr as JSON lines')
     .option('--workers <n>', '.evtx: parse chunks on n worker threads (default: automatic for files of 16 MiB and more; 0 = never)')
     .addHelpText('after', `
