@@ -108,6 +108,10 @@ function configuredCollections(gpo: Gpo, policy: AppLockerPolicy | undefined): R
   return [...out];
 }
 
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** The GPOs a `--gpo` selector names (name case-insensitive, or GUID with or without braces); all when none. */
 export function selectGpos(ws: Workspace, sel: string | undefined): Gpo[] {
   if (!sel) return [...ws.gpos];
@@ -249,7 +253,7 @@ async function analyseGroup(a: GroupArgs): Promise<GroupReadiness> {
   }
   const totalEvents = counted.reduce((s, f) => s + f.events, 0);
   if (t.maxWouldBlock !== undefined && totalEvents > t.maxWouldBlock) {
-    reasons.push(reason('would-block', `${counted.length} distinct files (${totalEvents} executions) would be blocked; at most ${t.maxWouldBlock} allowed`, suggestions.length ? `${suggestions.length} suggested rules would cover ${suggestions.reduce((s, r) => s + r.events, 0)} of them` : undefined));
+    reasons.push(reason('would-block', `${plural(counted.length, 'distinct file')} (${plural(totalEvents, 'execution')}) would be blocked; at most ${t.maxWouldBlock} allowed`, suggestions.length ? `${plural(suggestions.length, 'suggested rule')} would cover ${suggestions.reduce((s, r) => s + r.events, 0)} of them` : undefined));
   }
   const collections: CollectionSummary[] = a.collections.map((type) => {
     const c = findCollection(a.effectivePolicy, type);
