@@ -10,6 +10,7 @@ import type { AppLockerPolicy, Rule, RuleCollection } from './model.js';
 import { RULE_COLLECTION_TYPES } from './model.js';
 import { parsePolicy } from './xml/parse.js';
 import { serializePolicy } from './xml/serialize.js';
+import { medianMs } from '../bench/measure.js';
 
 const hex = (i: number, digits: number): string => '0x' + i.toString(16).toUpperCase().padStart(digits, '0');
 const guid = (i: number): string => `${i.toString(16).padStart(8, '0')}-1111-4222-8333-${i.toString(16).padStart(12, '0')}`;
@@ -36,20 +37,7 @@ export function generatePolicy(n: number): AppLockerPolicy {
   return { version: '1', ruleCollections };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
-function time(runs: number, f: () => void): number {
-  const ts: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f();
-    ts.push(performance.now() - t0);
-  }
-  return median(ts);
-}
 
 export const policyXmlBench: Benchmark = {
   name: 'policy-xml',
@@ -74,10 +62,10 @@ export const policyXmlBench: Benchmark = {
     const ser = () => { check += serializePolicy(policy).length; };
     raw(); full(); // warm up
     const runs = 5;
-    const tRaw = time(runs, raw);
-    const tFull = time(runs, full);
-    const tParse = time(runs, parseOnly);
-    const tSer = time(runs, ser);
+    const tRaw = medianMs(runs, raw);
+    const tFull = medianMs(runs, full);
+    const tParse = medianMs(runs, parseOnly);
+    const tSer = medianMs(runs, ser);
     const rate = (ms: number) => `${(mb / (ms / 1000)).toFixed(1)} MB/s`;
     print(`   raw saxes parse (baseline):          ${tRaw.toFixed(1)} ms  ${rate(tRaw)}`);
     print(`   parse + validate + serialize:        ${tFull.toFixed(1)} ms  ${rate(tFull)}  (${(tFull / tRaw).toFixed(2)}x baseline)`);

@@ -18,14 +18,11 @@ import { renderReadinessText } from './report/text.js';
 import { simulateEvents } from './simulate/events.js';
 import { simulateFleet } from './simulate/fleet.js';
 import { fleetInventory, fleetWorkspace } from './simulate/workspace.js';
+import { median } from '../bench/measure.js';
 
 const END = '2026-11-20';
 const GPO = 'AppLocker - Finance';
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 async function measure(label: string, store: EvidenceStore, print: (l: string) => void, fleet: ReturnType<typeof simulateFleet>): Promise<void> {
   const workspace = fleetWorkspace(fleet);

@@ -12,6 +12,7 @@ import { APPLOCKER_PROVIDER, type AppLockerEvent } from '../applocker-event.js';
 import { csvRecords } from './csv.js';
 import { readEvents } from './index.js';
 import { formatEvents, type TextEventFormat } from './write.js';
+import { medianMs } from '../../bench/measure.js';
 
 const N = 10_000;
 
@@ -44,20 +45,7 @@ export function generateEvents(n: number): AppLockerEvent[] {
   return out;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
-function time(runs: number, f: () => void): number {
-  const ts: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f();
-    ts.push(performance.now() - t0);
-  }
-  return median(ts);
-}
 
 /** The bare parser over the same bytes, decoding included (readEvents takes bytes too). */
 function baseline(format: TextEventFormat, bytes: Uint8Array): () => void {
@@ -87,12 +75,12 @@ export const eventReadersBenchmark: Benchmark = {
       const bytes = new TextEncoder().encode(text);
       const mb = bytes.length / 1e6;
       let count = 0;
-      const ours = time(3, () => {
+      const ours = medianMs(3, () => {
         count = 0;
         for (const r of readEvents({ name: `bench.${format}`, bytes })) if (r.kind === 'event' && r.applocker) count++;
       });
       if (count !== N) throw new Error(`${format}: read ${count} AppLocker events, wrote ${N}`);
-      const base = time(3, baseline(format, bytes));
+      const base = medianMs(3, baseline(format, bytes));
       print(
         `${format.padEnd(11)} ${mb.toFixed(1).padStart(6)} MB  readEvents ${((N / ours) * 1000).toFixed(0).padStart(7)} events/s ${((mb / ours) * 1000).toFixed(1).padStart(6)} MB/s` +
           `  | bare parser ${((mb / base) * 1000).toFixed(1).padStart(6)} MB/s  | ratio ${(ours / base).toFixed(2)}x the parser's time`,
