@@ -43,7 +43,11 @@ function describeFsError(e: unknown): string | undefined {
 }
 
 /** Output piped into `head` closes early: that is the reader's choice, not an error (no EPIPE stack trace). */
+const guarded = new WeakSet<NodeJS.WriteStream>();
 function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  // once per stream: main() runs many times in one process in the tests
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
   stream.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
     throw e;

@@ -6,32 +6,17 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../main.js';
 import { corpusPath, corpusSkipReason, eventExports, hasCorpus, projectRoot } from '../../../test-support/corpus.js';
 import { readEvents } from '../../events/index.js';
 import { formatEventLine } from './events.js';
+import { runCliInProcess } from '../../../test-support/cli.js';
 
 const update = process.argv.includes('--update') || process.env.UPDATE_GOLDEN === '1';
 const testdata = join(projectRoot, 'src', 'events', 'testdata');
 const samples = ['applocker.nxlog.json', 'applocker.wazuh.json', 'applocker.columns.csv', 'applocker.xml-column.csv', 'applocker.wevtutil.xml'];
 const tmp = mkdtempSync(join(tmpdir(), 'lockstep-events-cli-'));
 
-/** Runs `lockstep ARGS` in this process, capturing what it writes. */
-async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const errs: string[] = [];
-  const ow = process.stdout.write.bind(process.stdout);
-  const ew = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((c: string | Uint8Array) => (out.push(String(c)), true)) as typeof process.stdout.write;
-  process.stderr.write = ((c: string | Uint8Array) => (errs.push(String(c)), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout: out.join(''), stderr: errs.join('') };
-  } finally {
-    process.stdout.write = ow;
-    process.stderr.write = ew;
-  }
-}
+const runCli = runCliInProcess;
 
 describe('events read: human lines (golden)', () => {
   it('one line per AppLocker event of every sample', () => {

@@ -7,28 +7,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { corpusPath, fileIdentity, hasCorpus } from '../../../test-support/corpus.js';
-import { main } from '../main.js';
+import { runCliInProcess } from '../../../test-support/cli.js';
 
 const golden = join(dirname(fileURLToPath(import.meta.url)), 'testdata', 'fileinfo.golden');
 const tmp = mkdtempSync(join(tmpdir(), 'lockstep-fileinfo-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    stdout += typeof s === 'string' ? s : Buffer.from(s).toString();
-    return true;
-  });
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await main(args), stdout };
-  } finally {
-    spy.mockRestore();
-    errSpy.mockRestore();
-  }
-}
+const run = runCliInProcess;
 
 describe.skipIf(!hasCorpus)('lockstep fileinfo', () => {
   const place = (rel: string, src: string): string => {

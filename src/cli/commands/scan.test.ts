@@ -9,29 +9,15 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../../test-support/cli.js';
 import { corpusPath, fileIdentity, hasCorpus, projectRoot } from '../../../test-support/corpus.js';
 import { compilePolicy, decide, evaluateReference, principalOf } from '../../engine/index.js';
 import { parseInventory, type InventoryEntry } from '../../fileinfo/index.js';
 import { parsePolicy } from '../../policy/index.js';
-import { main } from '../main.js';
+import { runCliInProcess } from '../../../test-support/cli.js';
 
-/** Runs the CLI in-process, capturing stdout. */
-async function run(args: string[]): Promise<{ code: number; stdout: string }> {
-  let stdout = '';
-  const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => {
-    stdout += typeof s === 'string' ? s : Buffer.from(s).toString();
-    return true;
-  });
-  const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-  try {
-    return { code: await main(args), stdout };
-  } finally {
-    spy.mockRestore();
-    errSpy.mockRestore();
-  }
-}
+const run = runCliInProcess;
 
 const built = existsSync(join(projectRoot, 'dist', 'cli', 'scan-worker.js'));
 let tmp = '';

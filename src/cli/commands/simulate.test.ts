@@ -1,25 +1,15 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { readEvents } from '../../events/index.js';
 import { simulateEvents, simulateFleet } from '../../rollout/index.js';
-import { main } from '../main.js';
+import { runCliInProcess } from '../../../test-support/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-sim-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '', stderr = '';
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => { stdout += String(s); return true; });
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => { stderr += String(s); return true; });
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const run = runCliInProcess;
 
 describe('lockstep simulate fleet', () => {
   it('writes every format so that the readers read back exactly the simulated events', async () => {
