@@ -7,7 +7,14 @@ import { basename, dirname, join } from 'node:path';
 
 export function readInput(path: string): Uint8Array {
   if (path === '-') return readFileSync(0);
-  return readFileSync(path);
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    // reading a directory fails with EISDIR and no path: name the file the user gave
+    const x = e as NodeJS.ErrnoException;
+    if (x.code && !x.path) x.path = path;
+    throw e;
+  }
 }
 
 /** Thrown for an output path that cannot be written; main() prints it like any file error. */
