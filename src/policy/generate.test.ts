@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { evaluateReference, principalOf } from '../engine/index.js';
 import type { FileInformation } from './file-information.js';
-import { contentRuleId, generateRules, isUserWritablePath, type GenerateSource } from './generate.js';
+import { contentRuleId, generateRules, type GenerateSource } from './generate.js';
+import { isUserWritablePath } from './user-writable.js';
 import { parsePolicy, serializePolicy } from './index.js';
 
 const MS = 'O=MICROSOFT CORPORATION, L=REDMOND, S=WASHINGTON, C=US';
@@ -75,7 +76,7 @@ describe('generateRules (§8.3)', () => {
     expect(paths.sort()).toEqual(['%PROGRAMFILES%\\APP\\HELPER.DLL', '%PROGRAMFILES%\\OFFICE\\EXCEL.EXE', '%PROGRAMFILES%\\OFFICE\\WINWORD.EXE']);
     expect(g.diagnostics.map((d) => d.message).join('\n')).toContain('`%WINDIR%\\TEMP\\DROP.PS1` is in a user-writable location');
     expect(isUserWritablePath('%OSDRIVE%\\TOOLS\\X.EXE')).toBe(true);
-    expect(isUserWritablePath('%SYSTEM32%\\SPOOL\\DRIVERS\\X.DLL')).toBe(true);
+    expect(isUserWritablePath('%SYSTEM32%\\SPOOL\\DRIVERS\\COLOR\\X.DLL')).toBe(true);
     expect(isUserWritablePath('%SYSTEM32%\\CMD.EXE')).toBe(false);
   });
 

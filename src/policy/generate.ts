@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../diag/index.js';
 import type { FileInformation } from './file-information.js';
 import { collectionForPath } from './file-types.js';
+import { isUserWritablePath } from './user-writable.js';
 import type {
   AppLockerPolicy, EnforcementMode, FileHash, FileHashRule, FilePathRule, FilePublisherRule, Rule, RuleCollection, RuleCollectionType,
 } from './model.js';
@@ -52,26 +53,6 @@ export interface GeneratedPolicy {
 
 /** Output order of collections, as Get-AppLockerPolicy exports them (§1.5). */
 const COLLECTION_ORDER: readonly RuleCollectionType[] = ['Appx', 'Dll', 'Exe', 'Msi', 'Script'];
-
-/**
- * Folders under the Windows and Program Files trees that standard users can write to; a path rule there
- * would let anyone drop and run a file (applocker.md §7 security caveat; NSA exceptions list in §1.6).
- * Everything outside %WINDIR%, %SYSTEM32% and %PROGRAMFILES% is treated as user-writable too (users can
- * create folders at the drive root and own their profile).
- */
-const USER_WRITABLE_PREFIXES = [
-  '%WINDIR%\\TEMP\\', '%WINDIR%\\TASKS\\', '%WINDIR%\\TRACING\\', '%WINDIR%\\REGISTRATION\\CRMLOG\\',
-  '%SYSTEM32%\\SPOOL\\', '%SYSTEM32%\\TASKS\\', '%SYSTEM32%\\COM\\DMP\\', '%SYSTEM32%\\FXSTMP\\',
-  '%SYSTEM32%\\MICROSOFT\\CRYPTO\\RSA\\MACHINEKEYS\\', '%WINDIR%\\DEBUG\\', '%WINDIR%\\PCHEALTH\\ERRORREP\\',
-];
-const TRUSTED_ROOTS = ['%WINDIR%\\', '%SYSTEM32%\\', '%PROGRAMFILES%\\'];
-
-/** True when a displayed path (§4.3 form) may be written by a standard user. */
-export function isUserWritablePath(displayPath: string): boolean {
-  const p = displayPath.toUpperCase();
-  if (!TRUSTED_ROOTS.some((r) => p.startsWith(r))) return true;
-  return USER_WRITABLE_PREFIXES.some((w) => p.startsWith(w));
-}
 
 /** A UUID (version 5 layout, SHA-1 over a fixed namespace and the rule's content). */
 export function contentRuleId(content: string): string {

@@ -14,4 +14,4 @@ export * from './merge.js';
 export * from './diff.js';
 export * from './defaults.js';
 export * from './generate.js';
-export * from './generate.js';
+export * from './user-writable.js';

@@ -12,7 +12,7 @@ export { effectivePolicyForGroup, gposForGroup, mergeWithProvenance, ouWithin, w
 export { groupMachines, shortComputerName, evidenceComputerNames } from './analysis/membership.js';
 export { evidenceDecider, principalFor, pathConditionMatches, SID, type EvidenceDecider, type EvidenceFacts, type ReplayDecision, type ReplayVerdict } from './analysis/replay.js';
 export { engineDecider, expandLoggedPath, factsToFileInformation } from './analysis/engine-decider.js';
-export { wouldBlockFiles, isUserWritablePath, isAdministratorSid, approvedAppFor, type WouldBlockFile, type WouldBlockCause } from './analysis/would-block.js';
+export { wouldBlockFiles, isAdministratorSid, approvedAppFor, type WouldBlockFile, type WouldBlockCause } from './analysis/would-block.js';
 export { suggestRules, withSuggestedRules, type SuggestedRule, type SuggestedRuleType } from './analysis/suggest.js';
 export { analyseReadiness, selectGpos, type ReadinessReport, type GpoReadiness, type GroupReadiness, type CollectionSummary, type ReadinessInput, type ReadinessVerdict } from './analysis/readiness.js';
 export { memoryEvidence } from './analysis/memory-evidence.js';

@@ -5,6 +5,7 @@
  * users and groups. Marks approved applications and administrators. Used by analysis/readiness.ts.
  */
 import { parseFqbn } from '../../policy/fqbn.js';
+import { isUserWritablePath } from '../../policy/user-writable.js';
 import type { RuleCollectionType } from '../../policy/model.js';
 import type { FileEvidence } from '../ports.js';
 import type { ApprovedApplication } from '../workspace/model.js';
@@ -38,19 +39,6 @@ export interface WouldBlockFile {
 export function isAdministratorSid(sid: string, administrators: ReadonlySet<string>): boolean {
   const s = sid.toUpperCase();
   return administrators.has(s) || s === SID.localSystem || s === SID.localService || s === SID.networkService || /^S-1-5-21-.*-500$/.test(s);
-}
-
-/**
- * True when a logged (variable-form) path is in a location standard users can write: anything outside
- * %PROGRAMFILES% and %WINDIR%, and the writable folders inside %WINDIR% (applocker.md §7 caveat).
- */
-export function isUserWritablePath(filePath: string): boolean {
-  const p = filePath.toUpperCase();
-  if (p.startsWith('%PROGRAMFILES%\\')) return false;
-  if (p.startsWith('%WINDIR%\\') || p.startsWith('%SYSTEM32%\\')) {
-    return /\\(TEMP|TASKS|TRACING|DEBUG|REGISTRATION\\CRMLOG|SPOOL\\PRINTERS|SPOOL\\DRIVERS\\COLOR)(\\|$)/.test(p);
-  }
-  return true;
 }
 
 /** The approved application a file is, by publisher/product/binary (FQBN) or path pattern. */
