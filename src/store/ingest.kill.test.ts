@@ -94,7 +94,7 @@ function runChild(db: string, afterBatches?: number, delayMs = 0): Promise<Child
 describe('ingest survives SIGKILL at random points', () => {
   it(`${KILLS} kills, then a re-run: same events as a clean ingest, no loss, no duplicates`, async () => {
     // The clean reference, in-process.
-    const clean = await openStore(join(dir, 'clean.db'));
+    const clean = await openStore(join(dir, 'clean.db'), { create: true });
     let reference: { digest: string; window: unknown; files: unknown; daily: unknown };
     try {
       const r = await ingestPaths(clean, [exportFile], { batchSize: BATCH });
@@ -113,7 +113,7 @@ describe('ingest survives SIGKILL at random points', () => {
       const after = Math.floor(rnd() * Math.min(8, totalBatches));
       const delay = Math.floor(rnd() * 40);
       const run = await runChild(db, after, delay);
-      const s = await openStore(db);
+      const s = await openStore(db, { create: true });
       try {
         const stored = (await s.counts()).events;
         // INVARIANT after any kill: the rollups count exactly the stored events, the progress row never
@@ -131,7 +131,7 @@ describe('ingest survives SIGKILL at random points', () => {
     expect(midIngestKills).toBeGreaterThanOrEqual(KILLS / 2);
 
     await runChild(db);
-    const s = await openStore(db);
+    const s = await openStore(db, { create: true });
     try {
       expect((await s.counts()).events).toBe(EVENTS);
       expect(await s.digest()).toBe(reference.digest);

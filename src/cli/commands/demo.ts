@@ -83,7 +83,7 @@ Exit: 0 the report was printed (the demo fleet is NOT READY on purpose), 1 tool 
         throw new CliExit(ExitCode.ToolFailure);
       }
       const target = workspaceStoreTarget(loaded, o.store);
-      const store = await openStore(target);
+      const store = await openStore(target, { create: true });
       try {
         const bar = progress(quiet);
         const summary = await ingestPaths(store, [evidenceDir], { onProgress: (p) => bar.update(p) });

@@ -11,7 +11,7 @@ if (!db || !file) {
   process.stderr.write('usage: kill-child DB FILE [BATCH]\n');
   process.exit(2);
 }
-const store = await openStore(db);
+const store = await openStore(db, { create: true });
 process.stdout.write('ready\n');
 // One line per committed batch lets the parent aim its kills inside the ingest, not before or after it.
 const r = await ingestPaths(store, [file], {
