@@ -52,7 +52,7 @@ export const DEFAULT_STORE_PATH = '.lockstep/evidence.db';
 
 /** The store a command uses: `--store`, else $LOCKSTEP_STORE, else `.lockstep/evidence.db`. */
 export function storeTarget(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return option ?? env.LOCKSTEP_STORE ?? DEFAULT_STORE_PATH;
+  return option ?? (env.LOCKSTEP_STORE || DEFAULT_STORE_PATH);
 }
 
 /**
