@@ -29,11 +29,15 @@ export const StoreCode = {
   IngestTooLarge: 'store.ingest.too-large',
   IngestAborted: 'store.ingest.aborted',
   /** A FIFO, device or socket given as an input (read only with --allow-special-files). */
-  IngestNotRegular: 'store.ingest.not-regular',
+  InputNotRegular: 'store.input.not-regular',
   /** A symlinked folder that leads back into the walk. */
-  IngestSymlinkLoop: 'store.ingest.symlink-loop',
+  InputSymlinkLoop: 'store.input.symlink-loop',
   /** A walk cap (files, folder depth) was hit. */
-  IngestLimit: 'store.ingest.limit',
+  InputLimit: 'store.input.limit',
+  /** An input file or folder that cannot be read (missing, permissions, I/O): the code ingest always used. */
+  InputUnreadable: 'store.ingest.unreadable',
+  /** An input file over the byte cap (the code ingest always used). */
+  InputTooLarge: 'store.ingest.too-large',
   /** A reader failed on a file in a way it did not report itself; the file's remaining records were not read. */
   IngestReaderFailed: 'store.ingest.reader-failed',
 } as const;

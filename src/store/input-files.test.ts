@@ -36,7 +36,7 @@ describe('walkInputs', () => {
     symlinkSync('self', join(root, 'self'));
     const r = walkInputs([root], all);
     expect(r.files.map((f) => f.path)).toEqual([join(root, 'a', 'b', 'x.json')]);
-    expect(r.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['store.ingest.symlink-loop', 'store.ingest.unreadable']));
+    expect(r.diagnostics.map((d) => d.code)).toEqual(expect.arrayContaining(['store.input.symlink-loop', 'store.ingest.unreadable']));
     expect(r.diagnostics.every((d) => d.severity === 'warning')).toBe(true);
   });
 
@@ -47,15 +47,15 @@ describe('walkInputs', () => {
     execFileSync('mkfifo', [fifo]);
     const r = walkInputs([fifo, '/dev/zero'], all);
     expect(r.files).toEqual([]);
-    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['store.ingest.not-regular', 'error'], ['store.ingest.not-regular', 'error']]);
+    expect(r.diagnostics.map((d) => [d.code, d.severity])).toEqual([['store.input.not-regular', 'error'], ['store.input.not-regular', 'error']]);
     expect(r.diagnostics[1]!.message).toMatch(/`\/dev\/zero` is a character device/);
     const inFolder = walkInputs([fifoDir], all);
     expect(inFolder.files).toEqual([]);
-    expect(inFolder.diagnostics[0]).toMatchObject({ code: 'store.ingest.not-regular', severity: 'warning' });
+    expect(inFolder.diagnostics[0]).toMatchObject({ code: 'store.input.not-regular', severity: 'warning' });
   });
 
   it('caps the bytes read from a special file when asked to read it', () => {
-    expect(codeOf(() => readInputFile('/dev/zero', { maxBytes: 4096 }))).toBe('store.ingest.not-regular');
+    expect(codeOf(() => readInputFile('/dev/zero', { maxBytes: 4096 }))).toBe('store.input.not-regular');
     expect(codeOf(() => readInputFile('/dev/zero', { maxBytes: 3 << 20, allowSpecial: true }))).toBe('store.ingest.too-large');
     expect(codeOf(() => readInputFile('/dev/urandom', { maxBytes: 1 << 20, allowSpecial: true }))).toBe('store.ingest.too-large');
   });

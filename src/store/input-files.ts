@@ -27,9 +27,12 @@ export interface InputLimits {
 
 /** Thrown by readInputFile with a diagnostic that names the file; callers turn it into a value. */
 export class InputFileError extends Error {
-  constructor(readonly diagnostic: Diagnostic) {
+  /** The fs error code (`ENOENT`, `EACCES`…) when the OS refused the file. */
+  readonly errno: string | undefined;
+  constructor(readonly diagnostic: Diagnostic, cause?: unknown) {
     super(diagnostic.message);
     this.name = 'InputFileError';
+    this.errno = (cause as NodeJS.ErrnoException | undefined)?.code;
   }
 }
 
@@ -58,12 +61,12 @@ function diag(code: string, message: string, file: string, help?: string, severi
 }
 
 export function notRegularDiag(path: string, st: Stats): Diagnostic {
-  return diag(StoreCode.IngestNotRegular, `\`${path}\` is ${fileKind(st)}, not a regular file`, path, 'copy it to a file first, or pass --allow-special-files to read it (up to the size limit)');
+  return diag(StoreCode.InputNotRegular, `\`${path}\` is ${fileKind(st)}, not a regular file`, path, 'copy it to a file first, or pass --allow-special-files to read it (up to the size limit)');
 }
 
 export function tooLargeDiag(path: string, size: number | undefined, maxBytes: number): Diagnostic {
   const what = size === undefined ? `is longer than ${maxBytes} bytes` : `is ${size} bytes, over the ${maxBytes}-byte limit`;
-  return diag(StoreCode.IngestTooLarge, `\`${path}\` ${what}`, path, 'split the export, or raise the limit');
+  return diag(StoreCode.InputTooLarge, `\`${path}\` ${what}`, path, 'split the export, or raise the limit');
 }
 
 /**
@@ -76,12 +79,12 @@ export function readInputFile(path: string, limits: InputLimits): Uint8Array {
   try {
     fd = openSync(path, 'r');
   } catch (e) {
-    throw new InputFileError(diag(StoreCode.IngestUnreadable, `cannot read \`${path}\`: ${fsReason(e)}`, path));
+    throw new InputFileError(diag(StoreCode.InputUnreadable, `cannot read \`${path}\`: ${fsReason(e)}`, path), e);
   }
   try {
     // fstat on the open descriptor: the file checked is the file read (no swap between stat and open).
     const st = fstatSync(fd);
-    if (st.isDirectory()) throw new InputFileError(diag(StoreCode.IngestUnreadable, `cannot read \`${path}\`: is a folder`, path, 'pass the files, or let ingest walk the folder'));
+    if (st.isDirectory()) throw new InputFileError(diag(StoreCode.InputUnreadable, `cannot read \`${path}\`: is a folder`, path, 'pass the files, or let ingest walk the folder'));
     const regular = st.isFile();
     if (!regular && !limits.allowSpecial) throw new InputFileError(notRegularDiag(path, st));
     if (regular && st.size > maxBytes) throw new InputFileError(tooLargeDiag(path, st.size, maxBytes));
@@ -98,7 +101,7 @@ export function readInputFile(path: string, limits: InputLimits): Uint8Array {
         n = readSync(fd, buf, 0, want, null);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code === 'EAGAIN') continue;
-        throw new InputFileError(diag(StoreCode.IngestUnreadable, `cannot read \`${path}\` at offset ${total}: ${fsReason(e)}`, path));
+        throw new InputFileError(diag(StoreCode.InputUnreadable, `cannot read \`${path}\` at offset ${total}: ${fsReason(e)}`, path), e);
       }
       if (n === 0) break;
       chunks.push(n === want ? buf : buf.subarray(0, n));
@@ -151,7 +154,7 @@ export function walkInputs(paths: readonly string[], opts: WalkOptions): WalkRes
     if (seen.has(path)) return;
     seen.add(path);
     if (files.length >= maxFiles) {
-      if (!full) diagnostics.push(diag(StoreCode.IngestLimit, `more than ${maxFiles} files; the rest were not read`, path, 'ingest the folders in parts'));
+      if (!full) diagnostics.push(diag(StoreCode.InputLimit, `more than ${maxFiles} files; the rest were not read`, path, 'ingest the folders in parts'));
       full = true;
       return;
     }
@@ -167,11 +170,11 @@ export function walkInputs(paths: readonly string[], opts: WalkOptions): WalkRes
   const visitDir = (dir: string, st: Stats, depth: number): void => {
     const id = `${st.dev}:${st.ino}`;
     if (onPath.has(id)) {
-      diagnostics.push(diag(StoreCode.IngestSymlinkLoop, `\`${dir}\` leads back to a folder already being walked (symbolic link loop); not entered again`, dir, undefined, 'warning'));
+      diagnostics.push(diag(StoreCode.InputSymlinkLoop, `\`${dir}\` leads back to a folder already being walked (symbolic link loop); not entered again`, dir, undefined, 'warning'));
       return;
     }
     if (depth > maxDepth) {
-      diagnostics.push(diag(StoreCode.IngestLimit, `\`${dir}\` is nested more than ${maxDepth} folders deep; not entered`, dir, undefined, 'warning'));
+      diagnostics.push(diag(StoreCode.InputLimit, `\`${dir}\` is nested more than ${maxDepth} folders deep; not entered`, dir, undefined, 'warning'));
       return;
     }
     onPath.add(id);
@@ -180,7 +183,7 @@ export function walkInputs(paths: readonly string[], opts: WalkOptions): WalkRes
       try {
         names = readdirSync(dir).sort();
       } catch (e) {
-        diagnostics.push(diag(StoreCode.IngestUnreadable, `cannot read folder \`${dir}\`: ${fsReason(e)}`, dir));
+        diagnostics.push(diag(StoreCode.InputUnreadable, `cannot read folder \`${dir}\`: ${fsReason(e)}`, dir));
         return;
       }
       for (const name of names) {
@@ -190,7 +193,7 @@ export function walkInputs(paths: readonly string[], opts: WalkOptions): WalkRes
           const l = lstatSync(path);
           target = l.isSymbolicLink() ? statSync(path) : l;
         } catch (e) {
-          diagnostics.push(diag(StoreCode.IngestUnreadable, `cannot read \`${path}\`: ${fsReason(e)}`, path, undefined, 'warning'));
+          diagnostics.push(diag(StoreCode.InputUnreadable, `cannot read \`${path}\`: ${fsReason(e)}`, path, undefined, 'warning'));
           continue;
         }
         if (target.isDirectory()) visitDir(path, target, depth + 1);
@@ -199,7 +202,7 @@ export function walkInputs(paths: readonly string[], opts: WalkOptions): WalkRes
           try {
             take = opts.accept(path);
           } catch (e) {
-            diagnostics.push(diag(StoreCode.IngestUnreadable, `cannot read \`${path}\`: ${fsReason(e)}`, path));
+            diagnostics.push(diag(StoreCode.InputUnreadable, `cannot read \`${path}\`: ${fsReason(e)}`, path));
             continue;
           }
           if (take) add(path, target);
@@ -218,7 +221,7 @@ export function walkInputs(paths: readonly string[], opts: WalkOptions): WalkRes
     try {
       st = statSync(path);
     } catch (e) {
-      diagnostics.push({ ...diag(StoreCode.IngestUnreadable, `cannot read \`${p}\`: ${fsReason(e)}`, p, 'check the path') });
+      diagnostics.push({ ...diag(StoreCode.InputUnreadable, `cannot read \`${p}\`: ${fsReason(e)}`, p, 'check the path') });
       continue;
     }
     if (st.isDirectory()) visitDir(path, st, 0);
