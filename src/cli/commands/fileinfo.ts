@@ -13,7 +13,7 @@ import { hasErrors } from '../../diag/index.js';
 import { formatFqbn } from '../../policy/index.js';
 import { InputFileError, MAX_READ_BYTES, readInputFile } from '../../store/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
-import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
+import { diagnosticsJson, out, outJson, reportDiagnostics } from '../output.js';
 
 /** The JSON shape of one file (also used by the tests). */
 export function fileIdentityJson(path: string, id: FileIdentity): Record<string, unknown> {
