@@ -145,4 +145,23 @@ describe('sqlite store integrity', () => {
     expect((await again.check()).ok).toBe(true);
     await again.close();
   });
+
+  it('two ingests of one file at once both count in its sources row (no last-writer-wins)', async () => {
+    const file = join(dir, 'race.ndjson');
+    writeFileSync(file, formatEvents(syntheticEvents(6000), 'ecs-json'));
+    const path = join(dir, 'race.db');
+    const a = await openStore(path, { create: true });
+    const b = await openStore(path);
+    try {
+      const [ra, rb] = await Promise.all([ingestPaths(a, [file], { batchSize: 500 }), ingestPaths(b, [file], { batchSize: 500 })]);
+      const stored = (await a.counts()).events;
+      expect(ra.totals.eventsStored + rb.totals.eventsStored).toBeGreaterThanOrEqual(stored);
+      const [row] = await a.sources();
+      expect(row).toMatchObject({ status: 'done', eventsStored: stored, recordsRead: 6000 });
+      expect(row!.eventsStored + row!.duplicates).toBeGreaterThanOrEqual(6000);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });

@@ -233,15 +233,18 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       pending = [];
       pendingNon = 0;
       pendingErr = 0;
-      const r = await store.insertEvents(batch, source, (b) => ({
-        recordsRead: at,
-        eventsStored: base.eventsStored + b.inserted,
-        duplicates: base.duplicates + b.duplicates,
-        nonAppLocker: base.nonAppLocker + non,
-        errors: base.errors + errs + b.rejected,
+      // Added to the row as stored (not to this run's own base): another ingest of the same file at the same
+      // time adds its batches too, and neither overwrites the other's counts (issue 12).
+      let committed: SourceProgress | undefined;
+      const r = await store.insertEvents(batch, source, (b, stored) => (committed = {
+        recordsRead: Math.max(stored.recordsRead, at),
+        eventsStored: stored.eventsStored + b.inserted,
+        duplicates: stored.duplicates + b.duplicates,
+        nonAppLocker: stored.nonAppLocker + non,
+        errors: stored.errors + errs + b.rejected,
       }));
       for (const d of r.rejected) note(d);
-      p = {
+      p = committed ?? {
         recordsRead: at,
         eventsStored: base.eventsStored + r.inserted,
         duplicates: base.duplicates + r.duplicates,

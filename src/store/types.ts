@@ -103,9 +103,13 @@ export interface EvidenceStore extends EvidenceQuery {
   insertEvents(
     events: readonly AppLockerEvent[],
     source: IngestSource,
-    progress?: (batch: { inserted: number; duplicates: number; rejected: number }) => SourceProgress,
+    progress?: (batch: { inserted: number; duplicates: number; rejected: number }, stored: SourceProgress) => SourceProgress,
   ): Promise<InsertResult>;
-  /** Marks a source finished with its final counters. */
+  /**
+   * Marks a source finished: status `done` and the furthest `recordsRead`. The counters are the ones the
+   * batches added (`insertEvents`' progress gets the stored row to add to), so two ingests of one file at
+   * once both count, whichever finishes last.
+   */
   finishSource(source: IngestSource, progress: SourceProgress): Promise<void>;
   sources(): Promise<SourceRecord[]>;
   counts(): Promise<{ events: number; sources: number }>;

@@ -224,7 +224,7 @@ export class PostgresEvidenceStore implements EvidenceStore {
   async insertEvents(
     events: readonly AppLockerEvent[],
     source: IngestSource,
-    progress?: (batch: { inserted: number; duplicates: number; rejected: number }) => SourceProgress,
+    progress?: (batch: { inserted: number; duplicates: number; rejected: number }, stored: SourceProgress) => SourceProgress,
   ): Promise<InsertResult> {
     const batch = prepareBatch(events);
     const d = this.dict;
@@ -302,7 +302,12 @@ export class PostgresEvidenceStore implements EvidenceStore {
         }
         if (progress) {
           const duplicates = events.length - batch.rejected.length - inserted.length;
-          await writeProgress(c, 'partial', progress({ inserted: inserted.length, duplicates, rejected: batch.rejected.length }), sourceId);
+          // The row as committed, locked: two ingests of one file add to it, not overwrite it (issue 12).
+          const row = await c.query<SourceRow>('SELECT * FROM sources WHERE id = $1 FOR UPDATE', [sourceId]);
+          const stored = toRecord(row.rows[0]!);
+          await writeProgress(c, 'partial', progress({ inserted: inserted.length, duplicates, rejected: batch.rejected.length }, {
+            recordsRead: stored.recordsRead, eventsStored: stored.eventsStored, duplicates: stored.duplicates, nonAppLocker: stored.nonAppLocker, errors: stored.errors,
+          }), sourceId);
         }
         return { sourceId, inserted: inserted.length };
       });
@@ -316,7 +321,11 @@ export class PostgresEvidenceStore implements EvidenceStore {
   }
 
   async finishSource(source: IngestSource, progress: SourceProgress): Promise<void> {
-    await inTransaction(this.pool, async (c) => writeProgress(c, 'done', progress, await this.sourceId(c, source)));
+    // Counts were added batch by batch; only the status and the furthest position are set (see sqlite-store).
+    await inTransaction(this.pool, async (c) => {
+      const id = await this.sourceId(c, source);
+      await c.query("UPDATE sources SET status = 'done', records_read = GREATEST(records_read, $1), updated_at = $2 WHERE id = $3", [progress.recordsRead, new Date().toISOString(), id]);
+    });
   }
 
   async sources(): Promise<SourceRecord[]> {

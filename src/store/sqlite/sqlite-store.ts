@@ -162,6 +162,8 @@ export class SqliteEvidenceStore implements EvidenceStore {
           'events = events + excluded.events, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)',
       ),
       getSource: p('SELECT * FROM sources WHERE path = ?'),
+      getSourceById: p('SELECT * FROM sources WHERE id = ?'),
+      finish: p("UPDATE sources SET status = 'done', records_read = max(records_read, ?), updated_at = ? WHERE id = ?"),
       insSource: p(
         "INSERT INTO sources (path, size, mtime_ms, status, records_read, events_stored, duplicates, non_applocker, errors, updated_at) " +
           "VALUES (?, ?, ?, 'partial', 0, 0, 0, 0, 0, ?) ON CONFLICT (path) DO NOTHING",
@@ -327,7 +329,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
   async insertEvents(
     events: readonly AppLockerEvent[],
     source: IngestSource,
-    progress?: (batch: { inserted: number; duplicates: number; rejected: number }) => SourceProgress,
+    progress?: (batch: { inserted: number; duplicates: number; rejected: number }, stored: SourceProgress) => SourceProgress,
   ): Promise<InsertResult> {
     const batch = prepareBatch(events);
     const s = this.stmts;
@@ -349,7 +351,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
       }
       if (progress) {
         const duplicates = events.length - batch.rejected.length - inserted.length;
-        writeProgress(s.progress!, 'partial', progress({ inserted: inserted.length, duplicates, rejected: batch.rejected.length }), sourceId);
+        // The row as committed, read under the write lock: two ingests of one file add to it, not overwrite it.
+        const stored = toProgress(s.getSourceById!.get(sourceId) as SourceRow);
+        writeProgress(s.progress!, 'partial', progress({ inserted: inserted.length, duplicates, rejected: batch.rejected.length }, stored), sourceId);
       }
       return { sourceId, inserted: inserted.length };
     });
@@ -365,7 +369,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
   }
 
   async finishSource(source: IngestSource, progress: SourceProgress): Promise<void> {
-    const tx = this.db.transaction(() => writeProgress(this.stmts.progress!, 'done', progress, this.sourceId(source)));
+    // Counts were added batch by batch (insertEvents); only the status and the furthest position are set here,
+    // so a second ingest of the same file finishing last does not overwrite the first one's counts (issue 12).
+    const tx = this.db.transaction(() => this.stmts.finish!.run(progress.recordsRead, new Date().toISOString(), this.sourceId(source)));
     tx.immediate();
   }
 
