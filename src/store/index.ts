@@ -9,3 +9,4 @@ export type {
 } from './types.js';
 export { StoreCode } from './errors.js';
 export { normalizeTime } from './time.js';
+export { nodeWorkspaceFiles, nodeEvidenceStores, systemClock } from './node-ports.js';

@@ -91,15 +91,12 @@ async function resolveTarget(o: Options): Promise<string> {
     }
     o = { ...o, workspace: '.' };
   }
-  const dir = o.workspace ?? '.';
-  // The workspace loader and its store rule live with `lockstep report` (rollout helper); reuse, don't copy.
-  const { loadWorkspace, workspaceStoreTarget } = await import('./report.js');
-  const { loaded, diagnostics } = loadWorkspace(dir);
-  if (!loaded) {
-    reportDiagnostics(diagnostics);
-    throw new CliExit(ExitCode.InvalidPolicy);
-  }
-  return workspaceStoreTarget(loaded);
+  // The workspace loader and its store rule are the `workspace` use case's; reuse, don't copy.
+  const { fromResult, loadWorkspace, workspaceStoreTarget } = await import('../../app/index.js');
+  const { cliPorts, unwrapUseCase } = await import('./report.js');
+  const ports = cliPorts(o.workspace ?? '.');
+  const loaded = unwrapUseCase(fromResult(await loadWorkspace(ports.files), 'invalid'));
+  return unwrapUseCase(fromResult(workspaceStoreTarget(loaded, ports.files, undefined, ports.env), 'usage'));
 }
 
 export function register(program: Command): void {
