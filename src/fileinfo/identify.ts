@@ -17,6 +17,12 @@ import { isCompoundFile, readMsi } from './msi/index.js';
 import { parsePe } from './pe/index.js';
 import { readScriptSignature } from './script/index.js';
 
+/** Certificate-table damage that leaves the signature verifying: stuffing (MS13-098), duplicated or malformed entries. */
+const TABLE_DAMAGE_CODES: ReadonlySet<string> = new Set([
+  'fileinfo.authenticode.signature-stuffing', 'fileinfo.authenticode.duplicate-entry', 'fileinfo.authenticode.table-outside-file',
+  'fileinfo.authenticode.entry-malformed', 'fileinfo.authenticode.entry-revision', 'fileinfo.authenticode.entry-type',
+]);
+
 export type FileKind = 'PE' | 'MSI' | 'Appx' | 'Script' | 'Other';
 export type SignatureStatus = 'Valid' | 'Invalid' | 'NotSigned';
 
@@ -29,6 +35,11 @@ export interface FileIdentity {
   readonly signature: SignatureStatus;
   /** Why there is no publisher although the file carries a signature (empty otherwise). */
   readonly reasons: readonly string[];
+  /**
+   * A valid signature in a damaged certificate table: the codes (`fileinfo.authenticode.signature-stuffing`,
+   * `…duplicate-entry`, …) and messages. Rule generation refuses such files (issue 16 item 4). Absent when clean.
+   */
+  readonly signatureAnomalies?: readonly { readonly code: string; readonly message: string }[];
   /** `Path` as the cmdlet prints it: upper-case, AppLocker variables when the Windows path is known (§4.3). */
   readonly displayPath: string;
   /** `Publisher` as the cmdlet prints it: `PUB\PROD\BIN,VERSION`, '' when unsigned (§5.4, §8.2). */
@@ -115,6 +126,7 @@ export async function identifyFile(input: IdentifyInput): Promise<Result<FileIde
   let signature: SignatureStatus = 'NotSigned';
   let reasons: readonly string[] = [];
   let isPackagedApp = false;
+  let signatureAnomalies: { code: string; message: string }[] = [];
 
   if (bytes.length === 0) {
     // AppLocker cannot hash a zero-length file (formats.md §C); the cmdlet errors on it.
@@ -176,6 +188,13 @@ export async function identifyFile(input: IdentifyInput): Promise<Result<FileIde
       reasons = a?.signed && !a.publisher ? a.reasons.map((d) => d.message) : [];
       // A valid signature can still sit in a damaged certificate table (osslsigncode rejects such files): say so.
       if (a?.publisher) diagnostics.push(...a.reasons.filter((d) => d.severity !== 'info'));
+      // Structural damage around a signature that still verifies (stuffing sits in the primary signature's own
+      // reasons, table damage in the file's): what rule generation must refuse (issue 16 item 4).
+      if (a?.publisher) {
+        signatureAnomalies = [...a.reasons, ...(a.signatures[0]?.reasons ?? [])]
+          .filter((d) => d.severity !== 'info' && TABLE_DAMAGE_CODES.has(d.code))
+          .map((d) => ({ code: d.code, message: d.message }));
+      }
       if (a?.publisher) {
         const v = pe.value.versionInfo;
         publisher = {
@@ -209,6 +228,7 @@ export async function identifyFile(input: IdentifyInput): Promise<Result<FileIde
       ...(collection ? { collection } : {}),
       signature,
       reasons,
+      ...(signatureAnomalies.length ? { signatureAnomalies } : {}),
       displayPath: input.windowsPath ? appLockerDisplayPath(input.windowsPath) : input.path,
       displayPublisher: displayPublisherOf(publisher),
       displayHash: sha ? `SHA256 0x${sha}` : '',

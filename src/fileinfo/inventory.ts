@@ -30,6 +30,8 @@ export interface InventoryEntry {
   readonly collection?: RuleCollectionType;
   readonly signature?: SignatureStatus;
   readonly reasons?: readonly string[];
+  /** A valid signature in a damaged certificate table (identify.ts `signatureAnomalies`). */
+  readonly signatureAnomalies?: readonly { readonly code: string; readonly message: string }[];
   readonly info?: FileInformation;
   /** Why the file is not identified: a reason code such as `EACCES`, `too-large`, `fileinfo.pe.truncated`. */
   readonly error?: { readonly reason: string; readonly message: string };
@@ -49,6 +51,7 @@ export function inventoryEntry(group: string, hostPath: string, size: number, mt
     ...(id.collection ? { collection: id.collection } : {}),
     signature: id.signature,
     ...(id.reasons.length ? { reasons: id.reasons } : {}),
+    ...(id.signatureAnomalies?.length ? { signatureAnomalies: id.signatureAnomalies } : {}),
     info: id.info,
   };
 }

@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { hasErrors } from '../../diag/index.js';
 import { parseInventory } from '../../fileinfo/index.js';
-import { encodePolicy, generateRules, parsePolicy, serializePolicy, type EnforcementMode, type GeneratedRuleType } from '../../policy/index.js';
+import { encodePolicy, generateRules, parsePolicy, parseWritableDirs, serializePolicy, type EnforcementMode, type GeneratedRuleType } from '../../policy/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 import { readInput, writeAtomic } from '../io.js';
@@ -28,6 +28,21 @@ function parseRuleTypes(text: string): GeneratedRuleType[] {
   return out;
 }
 
+/** Reads `--writable-dirs FILE` (plain paths, AccessChk output or a CSV Path column) into variable form. */
+export function readWritableDirs(file: string | undefined): string[] {
+  if (!file) return [];
+  const bytes = readInput(file);
+  const text = bytes[0] === 0xff && bytes[1] === 0xfe ? new TextDecoder('utf-16le').decode(bytes) : new TextDecoder().decode(bytes);
+  const { dirs, skipped } = parseWritableDirs(text);
+  if (dirs.length === 0) {
+    err(`error: \`${file}\` lists no folders`);
+    err('  help: one path per line (C:\\Windows\\Tasks or %WINDIR%\\Tasks), or `accesschk -uwdqs Users C:\\Windows` output');
+    throw new CliExit(ExitCode.ToolFailure);
+  }
+  if (skipped) err(`note: \`${file}\`: ${skipped} line${skipped === 1 ? '' : 's'} that are not a path were skipped`);
+  return dirs.map((d) => d.path);
+}
+
 export function register(program: Command): void {
   const rules = program.command('rules').description('make AppLocker rules from scanned files');
   rules
@@ -40,6 +55,7 @@ export function register(program: Command): void {
     .option('--mode <mode>', 'enforcement mode of the generated collections (NotConfigured, AuditOnly, Enabled)', 'NotConfigured')
     .option('--version-range <range>', 'publisher versions: exact or orAbove', 'exact')
     .option('--prefix <text>', 'rule name prefix (`<prefix>: <name>`)')
+    .option('--writable-dirs <file>', 'your own user-writable folders (one path a line, or `accesschk -uwdqs Users C:\\Windows` output): no path rule for them, exceptions for them under optimised folder rules')
     .option('--out <file>', 'write the policy XML here (and the trace beside it as <file>.trace.json); default stdout')
     .option('--json', 'print {policy, rules, trace, diagnostics} as JSON')
     .addHelpText('after', `
@@ -47,9 +63,12 @@ Examples:
   $ lockstep rules generate --from finance.jsonl --out finance.xml
   $ lockstep rules generate --from finance.jsonl --rule-type Publisher,Hash,Path --optimize --user S-1-5-21-…-1104 --out finance.xml
   $ lockstep rules generate --from finance.jsonl --json | jq '.trace'
+  $ lockstep rules generate --from finance.jsonl --rule-type Publisher,Hash,Path --optimize --writable-dirs acl-writable.txt --out finance.xml
   $ lockstep policy validate finance.xml
+Files whose signature is invalid or sits in a damaged certificate table (tampered, spoofed, stuffed) get no
+rule at all: they are listed as refused, with the reason.
 Exit: 0 written, 1 bad inventory or arguments, 3 the generated policy does not validate.`)
-    .action((o: { from: string; ruleType: string; user: string; optimize?: boolean; mode: string; versionRange: string; prefix?: string; out?: string; json?: boolean }) => {
+    .action((o: { from: string; ruleType: string; user: string; optimize?: boolean; mode: string; versionRange: string; prefix?: string; out?: string; json?: boolean; writableDirs?: string }) => {
       const ruleTypes = parseRuleTypes(o.ruleType);
       if (!['NotConfigured', 'AuditOnly', 'Enabled'].includes(o.mode) || !['exact', 'orAbove'].includes(o.versionRange)) {
         err('error: --mode takes NotConfigured, AuditOnly or Enabled; --version-range takes exact or orAbove');
@@ -68,6 +87,7 @@ Exit: 0 written, 1 bad inventory or arguments, 3 the generated policy does not v
       const g = generateRules(inv.value, {
         ruleTypes, userOrGroupSid: o.user, optimize: o.optimize === true, enforcementMode: o.mode as EnforcementMode,
         publisherVersion: o.versionRange as 'exact' | 'orAbove', ...(o.prefix ? { ruleNamePrefix: o.prefix } : {}),
+        writableDirs: readWritableDirs(o.writableDirs),
       });
       const xml = serializePolicy(g.policy);
       // What we write must be what the policy commands accept: re-parse and validate before writing.
@@ -80,12 +100,13 @@ Exit: 0 written, 1 bad inventory or arguments, 3 the generated policy does not v
         writeAtomic(`${o.out}.trace.json`, JSON.stringify({ from: o.from, groups, rules: trace }, null, 2) + '\n');
       }
       const rulesList = g.policy.ruleCollections.flatMap((c) => c.rules.map((r) => ({ collection: c.type, id: r.id, kind: r.kind, name: r.name, files: g.trace.get(r.id)?.length ?? 0 })));
-      if (o.json) outJson({ groups, policy: xml, rules: rulesList, trace, diagnostics: diagnosticsJson(diagnostics) });
+      if (o.json) outJson({ groups, policy: xml, rules: rulesList, trace, refused: g.refused, diagnostics: diagnosticsJson(diagnostics) });
       else {
         reportDiagnostics(diagnostics, o.from);
         if (o.out) {
           const per = g.policy.ruleCollections.map((c) => `${c.type}(${c.rules.length})`).join(' ');
           out(`${o.out}: ${rulesList.length} rules from ${inv.value.filter((e) => e.info).length} files — ${per || 'no rules'}; trace in ${o.out}.trace.json`);
+          if (g.refused.length) out(`refused ${g.refused.length} file${g.refused.length === 1 ? '' : 's'} (invalid or damaged signature; no rule): ${g.refused.slice(0, 5).map((r) => r.source).join(', ')}${g.refused.length > 5 ? ' …' : ''}`);
         } else out(xml);
       }
       if (!check.ok || hasErrors(check.diagnostics)) throw new CliExit(ExitCode.InvalidPolicy);
