@@ -8,3 +8,4 @@ export type {
 } from './types.js';
 export { StoreCode } from './errors.js';
 export { normalizeTime } from './time.js';
+export type { RuleCount } from './query.js';
