@@ -25,6 +25,7 @@ export function fileIdentityJson(path: string, id: FileIdentity): Record<string,
     collection: id.collection ?? null,
     signature: id.signature,
     reasons: id.reasons,
+    ...(id.signatureAnomalies?.length ? { signatureAnomalies: id.signatureAnomalies } : {}),
     info: id.info,
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { hasErrors } from '../../diag/index.js';
-import { parseInventory } from '../../fileinfo/index.js';
+import { readFileFacts } from '../../fileinfo/index.js';
 import { encodePolicy, generateRules, parsePolicy, parseWritableDirs, serializePolicy, type EnforcementMode, type GeneratedRuleType } from '../../policy/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
@@ -48,7 +48,7 @@ export function register(program: Command): void {
   rules
     .command('generate')
     .description('generate the rules New-AppLockerPolicy would make from a scan inventory, each traceable to its files')
-    .requiredOption('--from <inventory>', 'inventory JSONL written by `lockstep scan` (`-` for stdin)')
+    .requiredOption('--from <facts>', 'file facts: a `lockstep scan` inventory, `lockstep fileinfo --json`, or Get-AppLockerFileInformation JSON/CSV (`-` for stdin)')
     .option('--rule-type <types>', 'rule types in fallback order (Publisher, Hash, Path)', 'Publisher,Hash')
     .option('--user <sid>', 'user or group SID the rules apply to', 'S-1-1-0')
     .option('--optimize', 'group similar files: one publisher rule per product, one hash rule per collection, one path rule per folder')
@@ -78,13 +78,13 @@ Exit: 0 written, 1 bad inventory or arguments, 3 the generated policy does not v
         err(`error: \`${o.user}\` is not a SID\n  help: pass a SID such as S-1-1-0 (Everyone) or S-1-5-32-545 (Users)`);
         throw new CliExit(ExitCode.ToolFailure);
       }
-      const inv = parseInventory(new TextDecoder().decode(readInput(o.from)), { file: o.from });
+      const inv = readFileFacts(readInput(o.from), { file: o.from });
       if (!inv.ok) {
         if (o.json) outJson({ diagnostics: diagnosticsJson(inv.diagnostics) });
         else reportDiagnostics(inv.diagnostics, o.from);
         throw new CliExit(ExitCode.ToolFailure);
       }
-      const g = generateRules(inv.value, {
+      const g = generateRules(inv.value.records, {
         ruleTypes, userOrGroupSid: o.user, optimize: o.optimize === true, enforcementMode: o.mode as EnforcementMode,
         publisherVersion: o.versionRange as 'exact' | 'orAbove', ...(o.prefix ? { ruleNamePrefix: o.prefix } : {}),
         writableDirs: readWritableDirs(o.writableDirs),
@@ -94,7 +94,7 @@ Exit: 0 written, 1 bad inventory or arguments, 3 the generated policy does not v
       const check = parsePolicy(xml, { file: o.out ?? '<generated>' });
       const diagnostics = [...inv.diagnostics, ...g.diagnostics, ...check.diagnostics];
       const trace = Object.fromEntries([...g.trace].map(([id, files]) => [id, files]));
-      const groups = [...new Set(inv.value.map((e) => e.group))];
+      const groups = [...new Set(inv.value.records.map((e) => e.group).filter((x): x is string => x !== undefined))];
       if (o.out) {
         writeAtomic(o.out, encodePolicy(g.policy));
         writeAtomic(`${o.out}.trace.json`, JSON.stringify({ from: o.from, groups, rules: trace }, null, 2) + '\n');
@@ -105,7 +105,7 @@ Exit: 0 written, 1 bad inventory or arguments, 3 the generated policy does not v
         reportDiagnostics(diagnostics, o.from);
         if (o.out) {
           const per = g.policy.ruleCollections.map((c) => `${c.type}(${c.rules.length})`).join(' ');
-          out(`${o.out}: ${rulesList.length} rules from ${inv.value.filter((e) => e.info).length} files — ${per || 'no rules'}; trace in ${o.out}.trace.json`);
+          out(`${o.out}: ${rulesList.length} rules from ${inv.value.records.length} files — ${per || 'no rules'}; trace in ${o.out}.trace.json`);
           if (g.refused.length) out(`refused ${g.refused.length} file${g.refused.length === 1 ? '' : 's'} (invalid or damaged signature; no rule): ${g.refused.slice(0, 5).map((r) => r.source).join(', ')}${g.refused.length > 5 ? ' …' : ''}`);
         } else out(xml);
       }

@@ -9,6 +9,7 @@ import type { LintContext, LintFinding } from './types.js';
 
 export type { LintContext, LintFinding, LintRule } from './types.js';
 export { LINT_RULES } from './registry.js';
+export { correlateFindings, type CorrelatedFinding, type FindingEvents, type RuleEventCount } from './correlate.js';
 export { lockoutFindings, LOCKOUT_CODE } from './lockout.js';
 export { LOLBINS, LOLBIN_CODE, type Lolbin } from './lolbins.js';
 export { USER_WRITABLE_CODE } from './user-writable-path.js';

@@ -177,3 +177,20 @@ describe.skipIf(!hasCorpus)(`corpus policies, expected findings table${hasCorpus
     expect(r.value.locations.rule(lock[0]!.ruleId!)?.line).toBe(390);
   });
 });
+
+describe('correlation with recorded events', () => {
+  it('adds per-rule counts, matching `{UPPER}` event ids to policy ids, and none to collection findings', async () => {
+    const { correlateFindings } = await import('./correlate.js');
+    const p = policyOf('Exe', 'Enabled', [pathRule('a61c8b2c-a319-4cd0-9690-d2177cad7b51', '%WINDIR%\\*'), pathRule('pf', '*', 'S-1-5-32-544')]);
+    const f = correlateFindings(lintPolicy(p), [
+      { ruleId: '{A61C8B2C-A319-4CD0-9690-D2177CAD7B51}', outcome: 'allowed', events: 40 },
+      { ruleId: '{A61C8B2C-A319-4CD0-9690-D2177CAD7B51}', outcome: 'allowed', events: 2 },
+      { ruleId: '{00000000-0000-0000-0000-000000000000}', outcome: 'audited', events: 7 },
+    ]);
+    const writable = f.find((x) => x.code === 'policy.lint.user-writable-path')!;
+    expect(writable.events).toEqual({ allowed: 42, audited: 0, blocked: 0 });
+    const lock = f.filter((x) => x.code === 'policy.lint.lockout');
+    expect(lock.length).toBeGreaterThan(0);
+    for (const l of lock) expect(l.events).toBeUndefined();
+  });
+});
