@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { identifyFile, windowsPathUnder, type FileIdentity } from '../../fileinfo/index.js';
 import { formatFqbn } from '../../policy/index.js';
+import { loadCatroot } from '../catroot.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 
@@ -26,6 +27,7 @@ export function fileIdentityJson(path: string, id: FileIdentity): Record<string,
     signature: id.signature,
     reasons: id.reasons,
     ...(id.signatureAnomalies?.length ? { signatureAnomalies: id.signatureAnomalies } : {}),
+    ...(id.catalog ? { catalog: id.catalog } : {}),
     info: id.info,
   };
 }
@@ -36,10 +38,12 @@ export function register(program: Command): void {
     .description('show the AppLocker file information (Path, Publisher, Hash) of files, like Get-AppLockerFileInformation')
     .argument('<paths...>', 'files to identify (PE, MSI, MSIX/AppX, scripts)')
     .option('--os-root <dir>', 'where the Windows system drive is mounted; paths under it are shown as C:\\… with AppLocker variables')
+    .option('--catroot <dir>', 'a copy of C:\\Windows\\System32\\CatRoot: files without an embedded signature that a verified catalog lists get its signer as publisher')
     .option('--json', 'machine-readable output')
     .addHelpText('after', `
 Examples:
   $ lockstep fileinfo setup.msi tool.ps1
+  $ lockstep fileinfo --os-root /mnt/win --catroot /mnt/win/Windows/System32/CatRoot /mnt/win/Windows/System32/notepad.exe
   $ lockstep fileinfo --os-root /mnt/win "/mnt/win/Program Files/7-Zip/7z.exe"
       Path      : %PROGRAMFILES%\\7-ZIP\\7Z.EXE
       Publisher : O=…\\7-ZIP\\7Z.EXE,19.0.0.0
@@ -47,8 +51,9 @@ Examples:
       AppX      : False
   $ lockstep fileinfo --json app.msix | jq '.[0].Publisher'
 Exit: 0 all files identified, 1 a file could not be read.`)
-    .action(async (paths: string[], o: { osRoot?: string; json?: boolean }) => {
+    .action(async (paths: string[], o: { osRoot?: string; json?: boolean; catroot?: string }) => {
       const root = o.osRoot ? realpathSync(o.osRoot) : undefined;
+      const catalogs = o.catroot ? await loadCatroot(o.catroot) : undefined;
       const results: Record<string, unknown>[] = [];
       let failed = false;
       for (const p of paths) {
@@ -71,7 +76,7 @@ Exit: 0 all files identified, 1 a file could not be read.`)
           // keep the resolved path: realpath can only fail here for a file removed since it was read
         }
         const windowsPath = root ? windowsPathUnder(real, root) : undefined;
-        const r = await identifyFile({ path: p, bytes, ...(windowsPath !== undefined ? { windowsPath } : {}) });
+        const r = await identifyFile({ path: p, bytes, ...(windowsPath !== undefined ? { windowsPath } : {}), ...(catalogs ? { catalogs } : {}) });
         if (!r.ok) {
           failed = true;
           if (o.json) results.push({ path: p, diagnostics: diagnosticsJson(r.diagnostics) });
@@ -88,7 +93,7 @@ Exit: 0 all files identified, 1 a file could not be read.`)
               `Publisher : ${v.displayPublisher}`,
               `Hash      : ${v.displayHash}`,
               `AppX      : ${v.info.isPackagedApp ? 'True' : 'False'}`,
-              `Type      : ${v.kind}${v.collection ? ` (${v.collection})` : ''}, signature ${v.signature}${v.reasons.length ? ': ' + v.reasons.join('; ') : ''}`,
+              `Type      : ${v.kind}${v.collection ? ` (${v.collection})` : ''}, signature ${v.signature}${v.catalog?.publisherName ? ` (signed by catalog ${v.catalog.catalog})` : ''}${v.reasons.length ? ': ' + v.reasons.join('; ') : ''}`,
               '',
               '',
             ].join('\n'),
