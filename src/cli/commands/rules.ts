@@ -7,7 +7,9 @@
  */
 import type { Command } from 'commander';
 import { hasErrors } from '../../diag/index.js';
-import { readFileFacts } from '../../fileinfo/index.js';
+import { readFileSync } from 'node:fs';
+import { identifyFile, readFileFacts, type CatalogIndex, type FactRecord } from '../../fileinfo/index.js';
+import { loadCatroot } from '../catroot.js';
 import { encodePolicy, generateRules, parsePolicy, parseWritableDirs, serializePolicy, type EnforcementMode, type GeneratedRuleType } from '../../policy/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
@@ -43,6 +45,39 @@ export function readWritableDirs(file: string | undefined): string[] {
   return dirs.map((d) => d.path);
 }
 
+/**
+ * `--catroot` at generation time: re-identifies the unsigned PE files of the facts (from their host paths,
+ * which must still be readable) against the catalogs, so an inventory scanned without `--catroot` still gets
+ * publisher rules for catalog-signed files. Returns the records, upgraded where a verified catalog lists them.
+ */
+async function applyCatalogs(records: readonly FactRecord[], catalogs: CatalogIndex): Promise<{ records: FactRecord[]; upgraded: number; unreadable: number }> {
+  let upgraded = 0;
+  let unreadable = 0;
+  const out: FactRecord[] = [];
+  for (const r of records) {
+    const pe = r.info.collection === 'Exe' || r.info.collection === 'Dll';
+    if (!pe || r.info.publisher || r.signature === 'Invalid') {
+      out.push(r);
+      continue;
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(r.path);
+    } catch {
+      unreadable++;
+      out.push(r);
+      continue;
+    }
+    const id = await identifyFile({ path: r.path, bytes, ...(r.windowsPath ? { windowsPath: r.windowsPath } : {}), catalogs });
+    // Only the same bytes may be upgraded: the file may have changed since the scan.
+    if (id.ok && id.value.catalog?.publisherName && id.value.info.hashes.SHA256?.toUpperCase() === r.info.hashes.SHA256?.toUpperCase()) {
+      upgraded++;
+      out.push({ ...r, info: { ...id.value.info, path: r.info.path }, signature: 'Valid' });
+    } else out.push(r);
+  }
+  return { records: out, upgraded, unreadable };
+}
+
 export function register(program: Command): void {
   const rules = program.command('rules').description('make AppLocker rules from scanned files');
   rules
@@ -57,10 +92,13 @@ export function register(program: Command): void {
     .option('--prefix <text>', 'rule name prefix (`<prefix>: <name>`)')
     .option('--writable-dirs <file>', 'your own user-writable folders (one path a line, or `accesschk -uwdqs Users C:\\Windows` output): no path rule for them, exceptions for them under optimised folder rules')
     .option('--out <file>', 'write the policy XML here (and the trace beside it as <file>.trace.json); default stdout')
+    .option('--catroot <dir>', 'a copy of C:\\Windows\\System32\\CatRoot: unsigned PE files that a verified catalog lists get publisher rules (re-reads them; or scan with --catroot)')
     .option('--json', 'print {policy, rules, trace, diagnostics} as JSON')
     .addHelpText('after', `
 Examples:
   $ lockstep rules generate --from finance.jsonl --out finance.xml
+  $ lockstep rules generate --from alfi.csv --out finance.xml          # Get-AppLockerFileInformation … | Export-Csv
+  $ lockstep rules generate --from finance.jsonl --catroot /mnt/win/Windows/System32/CatRoot --out finance.xml
   $ lockstep rules generate --from finance.jsonl --rule-type Publisher,Hash,Path --optimize --user S-1-5-21-…-1104 --out finance.xml
   $ lockstep rules generate --from finance.jsonl --json | jq '.trace'
   $ lockstep rules generate --from finance.jsonl --rule-type Publisher,Hash,Path --optimize --writable-dirs acl-writable.txt --out finance.xml
@@ -68,7 +106,7 @@ Examples:
 Files whose signature is invalid or sits in a damaged certificate table (tampered, spoofed, stuffed) get no
 rule at all: they are listed as refused, with the reason.
 Exit: 0 written, 1 bad inventory or arguments, 3 the generated policy does not validate.`)
-    .action((o: { from: string; ruleType: string; user: string; optimize?: boolean; mode: string; versionRange: string; prefix?: string; out?: string; json?: boolean; writableDirs?: string }) => {
+    .action(async (o: { from: string; ruleType: string; user: string; optimize?: boolean; mode: string; versionRange: string; prefix?: string; out?: string; json?: boolean; writableDirs?: string; catroot?: string }) => {
       const ruleTypes = parseRuleTypes(o.ruleType);
       if (!['NotConfigured', 'AuditOnly', 'Enabled'].includes(o.mode) || !['exact', 'orAbove'].includes(o.versionRange)) {
         err('error: --mode takes NotConfigured, AuditOnly or Enabled; --version-range takes exact or orAbove');
@@ -84,7 +122,13 @@ Exit: 0 written, 1 bad inventory or arguments, 3 the generated policy does not v
         else reportDiagnostics(inv.diagnostics, o.from);
         throw new CliExit(ExitCode.ToolFailure);
       }
-      const g = generateRules(inv.value.records, {
+      let records = inv.value.records;
+      if (o.catroot) {
+        const c = await applyCatalogs(records, await loadCatroot(o.catroot, !!o.json));
+        records = c.records;
+        if (!o.json) err(`catroot: ${c.upgraded} unsigned file${c.upgraded === 1 ? '' : 's'} signed by a catalog${c.unreadable ? `; ${c.unreadable} could not be re-read (scan with --catroot instead)` : ''}`);
+      }
+      const g = generateRules(records, {
         ruleTypes, userOrGroupSid: o.user, optimize: o.optimize === true, enforcementMode: o.mode as EnforcementMode,
         publisherVersion: o.versionRange as 'exact' | 'orAbove', ...(o.prefix ? { ruleNamePrefix: o.prefix } : {}),
         writableDirs: readWritableDirs(o.writableDirs),

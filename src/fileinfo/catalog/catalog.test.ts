@@ -115,5 +115,14 @@ describe.skipIf(!hasCorpus || !hasFixtureTools)(`a signed catalog listing a real
     expect(JSON.parse(s.stdout)).toMatchObject({ files: 1, signed: 1, catalogSigned: 1 });
     const g = await run(['rules', 'generate', '--from', inv, '--json']);
     expect((JSON.parse(g.stdout) as { rules: Array<{ kind: string }> }).rules.map((r) => r.kind)).toEqual(['FilePublisherRule']);
+    // Scanned without --catroot: a hash rule; the catalogs given at generation time re-read the file → publisher rule.
+    const plain = join(dir, 'plain.jsonl');
+    expect((await run(['scan', tree, '--group', 'G', '--out', plain, '--workers', '0', '--json'])).code).toBe(0);
+    const h = await run(['rules', 'generate', '--from', plain, '--json']);
+    expect((JSON.parse(h.stdout) as { rules: Array<{ kind: string }> }).rules.map((r) => r.kind)).toEqual(['FileHashRule']);
+    const c = await run(['rules', 'generate', '--from', plain, '--catroot', join(dir, 'CatRoot')]);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stderr).toContain('catroot: 1 unsigned file signed by a catalog');
+    expect(c.stdout).toContain(`PublisherName="${HELLO_PUBLISHER}" ProductName="LOCKSTEP FIXTURES" BinaryName="HELLO.EXE"`);
   });
 });
