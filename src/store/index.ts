@@ -10,3 +10,4 @@ export type {
 export { StoreCode } from './errors.js';
 export { normalizeTime } from './time.js';
 export { nodeWorkspaceFiles, nodeEvidenceStores, systemClock } from './node-ports.js';
+export type { RuleCount } from './query.js';

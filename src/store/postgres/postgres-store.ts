@@ -15,7 +15,7 @@ import { Dictionaries, type IdCache } from '../dictionary.js';
 import { digestAccumulator } from '../digest.js';
 import { StoreCode } from '../errors.js';
 import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
-import { queryDailyCounts, queryFiles, queryWindow, type SqlRunner } from '../query.js';
+import { queryDailyCounts, queryFiles, queryRuleCounts, queryWindow, type RuleCount, type SqlRunner } from '../query.js';
 import { DIGEST_DAILY_SQL, DIGEST_EVENTS_SQL, toRecord, type SourceRow } from '../sqlite/sqlite-store.js';
 import type {
   AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreCheck, StoreCheckFinding, StoreInfo,
@@ -390,6 +390,10 @@ export class PostgresEvidenceStore implements EvidenceStore {
 
   files(filter: EvidenceFilter): Promise<FileEvidence[]> {
     return queryFiles(this.runner, filter);
+  }
+
+  ruleCounts(filter: EvidenceFilter): Promise<RuleCount[]> {
+    return queryRuleCounts(this.runner, filter);
   }
 
   dailyCounts(filter: EvidenceFilter): Promise<DailyCount[]> {

@@ -15,7 +15,7 @@ import { foldRollup, prepareBatch, sourceRef, type PreparedEvent, type ResolvedI
 import { Dictionaries } from '../dictionary.js';
 import { StoreCode } from '../errors.js';
 import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
-import { queryDailyCounts, queryFiles, queryWindow, type SqlRunner } from '../query.js';
+import { queryDailyCounts, queryFiles, queryRuleCounts, queryWindow, type RuleCount, type SqlRunner } from '../query.js';
 import type {
   AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreCheck, StoreCheckFinding, StoreInfo,
 } from '../types.js';
@@ -416,6 +416,10 @@ export class SqliteEvidenceStore implements EvidenceStore {
 
   files(filter: EvidenceFilter): Promise<FileEvidence[]> {
     return queryFiles(this.runner, filter);
+  }
+
+  ruleCounts(filter: EvidenceFilter): Promise<RuleCount[]> {
+    return queryRuleCounts(this.runner, filter);
   }
 
   dailyCounts(filter: EvidenceFilter): Promise<DailyCount[]> {
