@@ -95,8 +95,8 @@ describe('accept → promote → rollback (in-memory ports)', () => {
       expect(p.value.status).toBe('promoted');
       states.push(d.bytesOf(d.finFile));
     }
-    const entries = (await history(d.ports, { gpo: FIN })).ok ? ((await history(d.ports, { gpo: FIN })) as { value: { entries: { seq: number; action: string }[] } }).value.entries : [];
-    const promos = entries.filter((e) => e.action === 'promote');
+    const listed = await history(d.ports, { gpo: FIN });
+    const promos = listed.ok ? listed.value.entries.filter((e) => e.action === 'promote') : [];
     expect(promos.length).toBe(3);
     // Walk back one at a time: each rollback lands on the state before the newest live change.
     for (let i = states.length - 2; i >= 0; i--) {
