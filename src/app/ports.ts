@@ -19,9 +19,9 @@ export interface WorkspaceFiles {
   read(path: string): Promise<Uint8Array>;
   /**
    * Replaces (or creates) a file atomically: a reader sees the old bytes or the new ones, never a mix; parent
-   * folders are created. Rejects with an Error naming the file when it cannot be written.
+   * folders are created; `private` makes the file readable by its owner only (a key). Rejects with an Error naming the file when it cannot be written.
    */
-  write(path: string, bytes: Uint8Array | string): Promise<void>;
+  write(path: string, bytes: Uint8Array | string, opts?: { readonly private?: boolean }): Promise<void>;
   /** Names of the files directly in a folder (sorted); empty when the folder does not exist. */
   list(dir: string): Promise<string[]>;
 }

@@ -21,7 +21,7 @@ export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
       if (statSync(f).isDirectory()) throw new Error(`\`${f}\` is a folder, not a file`);
       return new Uint8Array(readFileSync(f));
     },
-    write: async (p, bytes) => writeFileAtomic(abs(p), bytes),
+    write: async (p, bytes, opts) => writeFileAtomic(abs(p), bytes, opts?.private ? 0o600 : undefined),
     list: async (d) => {
       const f = abs(d);
       if (!existsSync(f)) return [];
@@ -31,11 +31,11 @@ export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
 }
 
 /** Temp file in the same folder, then rename: atomic on one filesystem; the temp file is removed on failure. */
-export function writeFileAtomic(file: string, bytes: Uint8Array | string): void {
+export function writeFileAtomic(file: string, bytes: Uint8Array | string, mode?: number): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    writeFileSync(tmp, bytes, { flush: true });
+    writeFileSync(tmp, bytes, { flush: true, ...(mode !== undefined ? { mode } : {}) });
     renameSync(tmp, file);
   } catch (e) {
     rmSync(tmp, { force: true });
