@@ -108,7 +108,7 @@ if ($actualSha256 -ne $ExpectedSha256) {
   throw "$PolicyPath is not the reviewed policy: SHA-256 $actualSha256, expected $ExpectedSha256"
 }
 
-New-Item -ItemType Directory -Force -Path $BackupDir | Out-Null
+New-Item -ItemType Directory -Force -Path $BackupDir -WhatIf:$false | Out-Null
 $stamp = Get-Date -Format 'yyyyMMdd-HHmmss'
 $BackupFile = Join-Path $BackupDir ('{0}-{1}.xml' -f $GpoGuid, $stamp)
 Get-AppLockerPolicy -Domain -Ldap $Ldap -Xml | Set-Content -LiteralPath $BackupFile -Encoding Unicode -WhatIf:$false
