@@ -2,10 +2,11 @@
  * The store room's public facade (an edge room: it does I/O). Everything other rooms and the CLI use.
  */
 export { openStore, isPostgresUrl, redactTarget, storeTarget, DEFAULT_STORE_PATH } from './open.js';
-export { ingestPaths, type IngestOptions, type IngestProgress, type IngestSummary, type FileIngestSummary } from './ingest.js';
+export { ingestPaths, ingestBytes, type ByteSource, type IngestOptions, type IngestProgress, type IngestSummary, type FileIngestSummary } from './ingest.js';
 export type {
   EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, SourceStatus, StoreInfo, AppliedMigration,
 } from './types.js';
 export { StoreCode } from './errors.js';
 export { normalizeTime } from './time.js';
 export { nodeWorkspaceFiles, nodeEvidenceStores, systemClock } from './node-ports.js';
+export { openAccountStore } from './accounts-store.js';
