@@ -6,3 +6,6 @@ export * from './ports.js';
 export * from './result.js';
 export * from './workspace.js';
 export * from './readiness.js';
+export * from './accounts.js';
+export * from './intake.js';
+export * from './views.js';

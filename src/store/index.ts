@@ -10,3 +10,4 @@ export { StoreCode } from './errors.js';
 export { normalizeTime } from './time.js';
 export { nodeWorkspaceFiles, nodeEvidenceStores, systemClock } from './node-ports.js';
 export { openAccountStore } from './accounts-store.js';
+export { storeIntakeSink } from './intake-sink.js';

@@ -21,4 +21,7 @@ export const commandModules: Readonly<Record<string, () => Promise<CommandModule
   store: () => import('./store.js'),
   simulate: () => import('./simulate.js'),
   report: () => import('./report.js'),
+  serve: () => import('./serve.js'),
+  user: () => import('./user.js'),
+  token: () => import('./token.js'),
 };
