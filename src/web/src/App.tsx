@@ -86,7 +86,7 @@ function Overview() {
     tooltip: { trigger: 'axis' },
     grid: { left: 40, right: 10, top: 30, bottom: 80 },
     legend: { top: 0 },
-    xAxis: { type: 'category', data: groups.map((g) => `${g.group}\n${g.gpo.replace(/^AppLocker( - )?/, '')}`), axisLabel: { interval: 0, fontSize: 10 } },
+    xAxis: { type: 'category', data: groups.map((g) => `${g.gpo.replace(/^AppLocker( - )?/, '')} · ${g.group}`), axisLabel: { interval: 0, fontSize: 11, rotate: 15 } },
     yAxis: { type: 'value', minInterval: 1 },
     series: [
       { name: 'would-be-blocked files', type: 'bar', data: groups.map((g) => Number((g as Json).wouldBlockCount ?? 0)) },

@@ -16,7 +16,8 @@ export function Chart({ option, label, height = 260 }: { option: echarts.ECharts
     if (!el.current) return;
     const dark = document.documentElement.dataset.theme === 'dark' || (!document.documentElement.dataset.theme && matchMedia('(prefers-color-scheme: dark)').matches);
     const c = echarts.init(el.current, dark ? 'dark' : undefined, { renderer: 'svg' });
-    c.setOption({ backgroundColor: 'transparent', aria: { enabled: true, label: { description: label } }, ...option });
+    // No animation: the numbers are the point, and screenshots/tests see the final chart.
+    c.setOption({ backgroundColor: 'transparent', animation: false, aria: { enabled: true, label: { description: label } }, ...option });
     const onResize = () => c.resize();
     addEventListener('resize', onResize);
     return () => {
