@@ -97,12 +97,13 @@ describe.skipIf(!haveChromium || !haveConsole)('console in chromium', () => {
     await page.keyboard.press('Tab'); // skip link
     await page.keyboard.press('Tab'); // Overview
     await page.keyboard.press('Tab'); // Files
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Files');
+    expect(await page.evaluate('document.activeElement?.textContent')).toBe('Files');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Files' }).waitFor();
     await page.getByRole('button', { name: /switch to dark theme/ }).click();
-    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
-    const [bg, fg] = await page.evaluate(() => { const s = getComputedStyle(document.body); return [s.backgroundColor, s.color]; });
+    expect(await page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
+    // (strings: the test runs under Node's types, the expression in the page)
+    const [bg, fg] = await page.evaluate<[string, string]>('[getComputedStyle(document.body).backgroundColor, getComputedStyle(document.body).color]');
     expect(bg).not.toBe(fg);
     expect(bg).toBe('rgb(20, 23, 27)');
     await page.screenshot({ path: join(shots, 'files-dark.png'), fullPage: true });

@@ -8,6 +8,6 @@ export type {
 } from './types.js';
 export { StoreCode } from './errors.js';
 export { normalizeTime } from './time.js';
-export { nodeWorkspaceFiles, nodeEvidenceStores, systemClock } from './node-ports.js';
+export { nodeWorkspaceFiles, nodeEvidenceStores, nodePromotionLogs, systemClock, writeFileAtomic } from './node-ports.js';
 export { openAccountStore } from './accounts-store.js';
 export { storeIntakeSink } from './intake-sink.js';

@@ -12,6 +12,7 @@ import { encodePolicy, generateRules, parsePolicy, serializePolicy, type Enforce
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 import { readInput, writeAtomic } from '../io.js';
+import { registerAccept } from './rules-accept.js';
 
 const RULE_TYPES: readonly GeneratedRuleType[] = ['Publisher', 'Hash', 'Path'];
 
@@ -90,4 +91,5 @@ Exit: 0 written, 1 bad inventory or arguments, 3 the generated policy does not v
       }
       if (!check.ok || hasErrors(check.diagnostics)) throw new CliExit(ExitCode.InvalidPolicy);
     });
+  registerAccept(rules);
 }
