@@ -251,12 +251,12 @@ describe('WEF', () => {
   });
 
   it('sizes each channel from the measured rate: at least 1 MiB, multiples of 64 KiB, grows with the rate', () => {
-    const quiet = channelSizes([{ day: '2026-11-01', outcome: 'Audited', collection: 'Exe', events: 100 }], 50, channels);
+    const quiet = channelSizes([{ day: '2026-11-01', outcome: 'audited', collection: 'Exe', events: 100 }], 50, channels);
     expect(quiet.every((s) => s.bytes === MIN_LOG_BYTES)).toBe(true);
     const busy = channelSizes([
-      { day: '2026-11-01', outcome: 'Audited', collection: 'Exe', events: 200_000 },
-      { day: '2026-11-02', outcome: 'Allowed', collection: 'Dll', events: 500_000 },
-      { day: '2026-11-02', outcome: 'Audited', collection: 'Script', events: 1000 },
+      { day: '2026-11-01', outcome: 'audited', collection: 'Exe', events: 200_000 },
+      { day: '2026-11-02', outcome: 'allowed', collection: 'Dll', events: 500_000 },
+      { day: '2026-11-02', outcome: 'audited', collection: 'Script', events: 1000 },
     ], 100, channels);
     // busiest EXE and DLL day: 5000 events per machine × 7 days × 2 KiB × 2
     expect(busy[0]!.peakPerMachineDay).toBe(5000);
