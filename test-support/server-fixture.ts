@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addAccount, FAST_TEST_KDF, LoginThrottle, type AccountStore, type Role } from '../src/app/index.js';
 import type { ServerDeps } from '../src/server/index.js';
-import { nodeEvidenceStores, nodeWorkspaceFiles, openAccountStore, openStore, storeIntakeSink, type EvidenceStore } from '../src/store/index.js';
+import { nodeEvidenceStores, nodePromotionLogs, nodeWorkspaceFiles, openAccountStore, openStore, storeIntakeSink, type EvidenceStore } from '../src/store/index.js';
 import { runCliInProcess } from './cli.js';
 
 export interface SeededWorkspace {
@@ -43,7 +43,7 @@ export async function testDeps(ws: SeededWorkspace): Promise<TestDeps> {
   const accounts = await openAccountStore(ws.store);
   const evidence = await openStore(ws.store);
   const deps: ServerDeps = {
-    ports: { files: nodeWorkspaceFiles(ws.dir), stores: nodeEvidenceStores, clock, env: () => undefined },
+    ports: { files: nodeWorkspaceFiles(ws.dir), stores: nodeEvidenceStores, logs: nodePromotionLogs, clock, env: () => undefined },
     accounts, intake: storeIntakeSink(evidence), throttle: new LoginThrottle(), tls: false, checkResponses: true,
   };
   return {

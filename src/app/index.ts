@@ -16,3 +16,4 @@ export * from './keys.js';
 export * from './accounts.js';
 export * from './intake.js';
 export * from './views.js';
+export * from './approval.js';

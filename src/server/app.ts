@@ -212,6 +212,11 @@ export function createApp(o: CreateAppOptions): Hono {
       if (!out.ok) return c.json(errorBody(out.diagnostics), statusOf(out) as 400);
       return respond(c, r, r.status ?? 200, out.value);
     }
+    if ('raw' in out) {
+      c.header('Content-Type', out.type);
+      c.header('Content-Disposition', `attachment; filename="${out.filename.replace(/[^\w.-]/g, '_')}"`);
+      return c.body(out.raw as Uint8Array<ArrayBuffer>, out.status as 200);
+    }
     return respond(c, r, out.status, out.json);
   };
   const respond = (c: Context, r: Omit<Route, 'handler'>, status: number, json: unknown): Response => {

@@ -62,6 +62,7 @@ function body(r: Omit<Route, 'handler'>): string | undefined {
   if (r.path === '/api/accounts/:name') return JSON.stringify({ disabled: false });
   if (r.path === '/api/tokens') return JSON.stringify({ name: 'x', scopes: ['read'], account: 'target-account' });
   if (r.path === '/api/login') return JSON.stringify({ name: 'nobody', password: 'x' });
+  if (r.path === '/api/gpos/:gpo/accept') return JSON.stringify({ all: true, dryRun: true });
   return '{}';
 }
 

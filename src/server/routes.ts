@@ -11,18 +11,21 @@
 import { z } from 'zod';
 import {
   actorLog, actorName, addAccount, createToken, fileDetail, filesView, fleetOverview, gpoView, listAccounts, listTokens,
-  machinesView, paginate, readiness, revokeToken, updateAccount, usersView, eventsView,
-  type AccountStore, type IntakeSink, type LoginThrottle, type Principal, type ReadinessPorts, type Role, type Scope, type UseCaseResult,
+  machinesView, paginate, readiness, revokeToken, updateAccount, usersView, eventsView, acceptSuggestions, approvedPromote, rollback,
+  exportArtifacts, history, EXPORT_FORMATS,
+  type AccountStore, type IntakeSink, type LoginThrottle, type Principal, type PromotionPorts, type Role, type Scope, type UseCaseResult,
 } from '../app/index.js';
+import { createHash } from 'node:crypto';
 import { readinessJson } from '../rollout/index.js';
 import {
   AccountAddBody, AccountPatchBody, AccountSchema, Anything, DailySchema, Empty, FileDetailSchema, FileSchema, GpoViewSchema, HistorySchema,
   LoginBody, MachineSchema, MeSchema, PageQuery, ReadinessSchema, SinceQuery, SuggestionSchema, TokenCreateBody, TokenCreated, TokenSchema,
-  UserSchema, paged,
+  UserSchema, paged, AcceptBody, AcceptSchema, PromoteBody, PromoteSchema, RollbackBody, RollbackSchema, ExportListSchema,
 } from './schemas.js';
+import { diagnosticToJson } from '../diag/index.js';
 
 export interface ServerDeps {
-  readonly ports: ReadinessPorts;
+  readonly ports: PromotionPorts;
   readonly accounts: AccountStore;
   readonly intake: IntakeSink;
   readonly throttle: LoginThrottle;
@@ -44,7 +47,7 @@ export interface HandlerInput {
 }
 
 /** What a handler answers: a use-case result (mapped to a status by its failure kind) or a ready reply. */
-export type Reply = { status: number; json: unknown } | UseCaseResult<unknown>;
+export type Reply = { status: number; json: unknown } | { status: number; raw: Uint8Array; type: string; filename: string } | UseCaseResult<unknown>;
 
 export interface Route {
   readonly method: Method;
@@ -63,6 +66,9 @@ export interface Route {
 }
 
 const viewer = { role: 'viewer', scope: 'read' } as const;
+const analystWrite = { role: 'analyst', scope: 'write' } as const;
+const analystRead = { role: 'analyst', scope: 'read' } as const;
+const approver = { role: 'approver', scope: 'write' } as const;
 const admin = { role: 'admin', scope: 'write' } as const;
 const adminRead = { role: 'admin', scope: 'read' } as const;
 
@@ -70,6 +76,7 @@ const since = (q: Record<string, unknown>): { since?: string } => (typeof q.sinc
 const page = (q: Record<string, unknown>) => ({ limit: q.limit as number, offset: q.offset as number });
 const store = (d: ServerDeps): { store?: string } => (d.store ? { store: d.store } : {});
 const actor = (i: HandlerInput): string => (i.principal ? actorName(i.principal) : 'anonymous');
+const log = (i: HandlerInput, action: string, target: string, detail: string) => i.deps.accounts.appendLog({ at: i.deps.ports.clock.now().toISOString(), actor: actor(i), action, target, detail });
 
 export const routes: readonly Route[] = [
   // ---- session ----
@@ -118,6 +125,59 @@ export const routes: readonly Route[] = [
     handler: async ({ deps, query }) => {
       const r = await actorLog({ accounts: deps.accounts, clock: deps.ports.clock }, page(query));
       return r.ok ? { status: 200, json: { ...r.value, ...page(query) } } : r;
+    } },
+  // ---- promotion (app/accept.ts, app/approval.ts, app/rollback.ts, app/export.ts; issue 11) ----
+  { method: 'POST', path: '/api/gpos/:gpo/accept', tag: 'promotion', summary: 'merge suggested rules into the GPO\'s policy file (prepares a change; recorded with its actor)', access: analystWrite,
+    body: AcceptBody, response: AcceptSchema,
+    handler: async (i) => {
+      const b = i.body as z.infer<typeof AcceptBody>;
+      const r = await acceptSuggestions(i.deps.ports, { gpo: i.params.gpo!, actor: actor(i), ...store(i.deps), ...(b.ids ? { ids: b.ids } : {}), ...(b.all ? { all: true } : {}), ...(b.dryRun ? { dryRun: true } : {}), ...(b.since ? { since: b.since } : {}) });
+      if (!r.ok) return r;
+      const v = r.value;
+      if (v.written) await log(i, 'rules.accept', v.gpo, `${v.accepted.length} rule(s)`);
+      return { status: 200, json: { gpo: v.gpo, policyFile: v.policyFile, written: v.written, accepted: v.accepted.map((s) => ({ id: s.rule.id, name: s.rule.name, type: s.type, collection: s.collection, files: s.files, events: s.events })), alreadyPresent: v.alreadyPresent, diffText: v.diffText, ...(v.entry ? { entry: v.entry } : {}) } };
+    } },
+  { method: 'POST', path: '/api/gpos/:gpo/promote', tag: 'promotion', summary: 'move the GPO\'s collections to Enforce rules (approver; never one who prepared the pending changes or requested this)', access: approver,
+    body: PromoteBody, response: PromoteSchema,
+    handler: async (i) => {
+      const b = i.body as z.infer<typeof PromoteBody>;
+      const r = await approvedPromote(i.deps.ports, {
+        gpo: i.params.gpo!, actor: actor(i), ...store(i.deps), ...(b.collections ? { collections: b.collections } : {}), ...(b.ring ? { ring: b.ring } : {}),
+        ...(b.force ? { force: true } : {}), ...(b.reason ? { reason: b.reason } : {}), ...(b.requestedBy ? { requestedBy: b.requestedBy } : {}), ...(b.since ? { since: b.since } : {}),
+      });
+      if (!r.ok) return r;
+      const v = r.value;
+      if (v.status === 'promoted') await log(i, 'gpo.promote', v.gpo, `${v.collections.join(', ')}${v.ring ? ` ring ${v.ring}` : ''}${b.requestedBy ? `, requested by ${b.requestedBy}` : ''}`);
+      // Not ready is an answer, not an error: 409 with the verdict so the console can show why.
+      return { status: v.status === 'not-ready' ? 409 : 200, json: { gpo: v.gpo, status: v.status, collections: v.collections, policyFile: v.policyFile, verdict: v.report.verdict, diagnostics: v.report.gpos.flatMap((g) => g.reasons.map(diagnosticToJson)), ...(v.ring ? { ring: v.ring } : {}), ...(v.entry ? { entry: v.entry } : {}) } };
+    } },
+  { method: 'POST', path: '/api/gpos/:gpo/rollback', tag: 'promotion', summary: 'restore the GPO\'s policy as it was before its last change (or before history entry `to`)', access: approver,
+    body: RollbackBody, response: RollbackSchema,
+    handler: async (i) => {
+      const b = i.body as z.infer<typeof RollbackBody>;
+      const r = await rollback(i.deps.ports, { gpo: i.params.gpo!, actor: actor(i), ...store(i.deps), ...(b.to !== undefined ? { to: b.to } : {}), ...(b.reason ? { reason: b.reason } : {}) });
+      if (!r.ok) return r;
+      await log(i, 'gpo.rollback', r.value.gpo, `to entry ${r.value.restored.seq}`);
+      return { status: 200, json: { gpo: r.value.gpo, policyFile: r.value.policyFile, restored: r.value.restored, entry: r.value.entry } };
+    } },
+  { method: 'GET', path: '/api/gpos/:gpo/export', tag: 'promotion', summary: 'deployment artifacts of the GPO: the list, or one file with `artifact=NAME` (a download)', access: analystRead,
+    query: z.object({ format: z.enum(EXPORT_FORMATS).default('all'), artifact: z.string().max(200).optional(), ring: z.string().max(100).optional() }), response: ExportListSchema,
+    handler: async (i) => {
+      const r = await exportArtifacts(i.deps.ports, { gpo: i.params.gpo!, format: i.query.format as 'all', generatedBy: actor(i), ...store(i.deps), ...(i.query.ring ? { ring: i.query.ring as string } : {}) });
+      if (!r.ok) return r;
+      const name = i.query.artifact as string | undefined;
+      if (name !== undefined) {
+        const bytes = r.value.artifacts.get(name);
+        if (!bytes) return { ok: false, failure: 'usage', diagnostics: [{ code: 'server.export.unknown', severity: 'error', message: `no artifact \`${name}\` in this export`, help: `artifacts: ${[...r.value.artifacts.keys()].map((k) => `\`${k}\``).join(', ')}` }] };
+        return { status: 200, raw: bytes, type: /\.(json|xml)$/i.test(name) ? `application/${name.split('.').pop()!.toLowerCase()}` : 'application/octet-stream', filename: name.split('/').pop()! };
+      }
+      return { status: 200, json: { gpo: r.value.gpo, policySha256: r.value.policySha256, artifacts: [...r.value.artifacts].map(([n, b]) => ({ name: n, bytes: b.byteLength, sha256: createHash('sha256').update(b).digest('hex') })) } };
+    } },
+  { method: 'GET', path: '/api/promotions', tag: 'history', summary: 'the promotion history (accept, promote, rollback, import), oldest first, hash-chained', access: viewer,
+    query: PageQuery.extend({ gpo: z.string().max(200).optional() }), response: paged(z.looseObject({ seq: z.number(), action: z.string(), actor: z.string(), gpo: z.string() }), 'PromotionPage'),
+    handler: async (i) => {
+      const r = await history(i.deps.ports, { ...store(i.deps), ...(i.query.gpo ? { gpo: i.query.gpo as string } : {}) });
+      return r.ok ? { status: 200, json: paginate(r.value.entries, page(i.query)) } : r;
     } },
   // ---- accounts and tokens (admin) ----
   { method: 'GET', path: '/api/accounts', tag: 'accounts', summary: 'accounts and roles', access: adminRead, query: PageQuery, response: paged(AccountSchema, 'AccountPage'),

@@ -67,3 +67,14 @@ export const BulkResponseSchema = z.object({
 
 export const Empty = z.object({}).strict();
 export const Anything = z.looseObject({});
+
+export const AcceptBody = z.object({ ids: z.array(z.string().max(100)).max(1000).optional().describe('suggested rule ids (from the GPO view)'), all: z.boolean().optional(), dryRun: z.boolean().optional(), since: z.string().max(40).optional() }).strict();
+export const AcceptSchema = z.looseObject({ gpo: z.string(), written: z.boolean(), accepted: z.array(z.looseObject({ id: z.string().optional(), type: z.string() })), alreadyPresent: z.array(z.string()), diffText: z.string() }).meta({ id: 'AcceptResult' });
+export const PromoteBody = z.object({
+  collections: z.array(z.string().max(20)).max(5).optional(), ring: z.string().max(100).optional(), force: z.boolean().optional(), reason: z.string().max(2000).optional(),
+  requestedBy: z.string().max(64).optional().describe('the account that asked for this promotion: it cannot approve it'), since: z.string().max(40).optional(),
+}).strict();
+export const PromoteSchema = z.looseObject({ gpo: z.string(), status: z.enum(['promoted', 'not-ready', 'unchanged']), collections: z.array(z.string()), verdict: z.string() }).meta({ id: 'PromoteResult' });
+export const RollbackBody = z.object({ to: z.number().int().min(1).optional(), reason: z.string().max(2000).optional() }).strict();
+export const RollbackSchema = z.looseObject({ gpo: z.string(), policyFile: z.string(), restored: z.looseObject({ seq: z.number() }), entry: z.looseObject({ seq: z.number() }) }).meta({ id: 'RollbackResult' });
+export const ExportListSchema = z.object({ gpo: z.string(), policySha256: z.string(), artifacts: z.array(z.object({ name: z.string(), bytes: z.number(), sha256: z.string() })) }).meta({ id: 'ExportList' });

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { loadWorkspace, LoginThrottle, workspaceStoreTarget, type UseCaseResult, refuse, succeed } from '../app/index.js';
 import type { Diagnostic } from '../diag/index.js';
-import { nodeEvidenceStores, nodeWorkspaceFiles, openAccountStore, openStore, redactTarget, storeIntakeSink, systemClock } from '../store/index.js';
+import { nodeEvidenceStores, nodePromotionLogs, nodeWorkspaceFiles, openAccountStore, openStore, redactTarget, storeIntakeSink, systemClock } from '../store/index.js';
 import { createApp, type ServerLimits } from './app.js';
 
 /** dist/web from dist/server/serve.js and from src/server/serve.ts alike. */
@@ -72,7 +72,7 @@ export async function startServer(o: ServeOptions): Promise<UseCaseResult<Runnin
   }
   const app = createApp({
     deps: {
-      ports: { files, stores: nodeEvidenceStores, clock: systemClock, env: o.env },
+      ports: { files, stores: nodeEvidenceStores, logs: nodePromotionLogs, clock: systemClock, env: o.env },
       accounts, intake: storeIntakeSink(evidence), throttle: new LoginThrottle(),
       ...(o.store ? { store: o.store } : {}), tls: !!tls, ...(o.checkResponses ? { checkResponses: true } : {}),
     },
