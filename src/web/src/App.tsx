@@ -133,7 +133,10 @@ function top<T extends string>(items: T[][], n: number): [T, number][] {
   return [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, n);
 }
 
-function GroupSection({ gpo, g }: { gpo: string; g: GroupJson }) {
+const RANK = { viewer: 0, analyst: 1, approver: 2, admin: 3 } as const;
+const can = (me: Account, role: keyof typeof RANK): boolean => RANK[me.role] >= RANK[role];
+
+function GroupSection({ gpo, g, me, onAccept }: { gpo: string; g: GroupJson; me: Account; onAccept: (ids: string[], label: string) => void }) {
   const wb = (g.wouldBlock as WouldBlock[] | undefined) ?? [];
   const sug = (g.suggestions as Suggestion[] | undefined) ?? [];
   const daily = (g.daily as Daily[] | undefined) ?? [];
@@ -177,11 +180,12 @@ function GroupSection({ gpo, g }: { gpo: string; g: GroupJson }) {
       </table>
       <table>
         <caption>Suggested rules ({sug.length})</caption>
-        <thead><tr><th scope="col">Rule</th><th scope="col">Type</th><th scope="col">Files</th><th scope="col">Events</th><th scope="col">Why</th></tr></thead>
+        <thead><tr><th scope="col">Rule</th><th scope="col">Type</th><th scope="col">Files</th><th scope="col">Events</th><th scope="col">Why</th>{can(me, 'analyst') && <th scope="col">Action</th>}</tr></thead>
         <tbody>{sug.map((s, i) => (
           <tr key={i} data-testid={`suggestion-${gpo}-${g.group}-${i}`}>
             <td>{s.rule?.name ?? s.rule?.id ?? '—'}<div className="muted">{s.filePaths.slice(0, 3).join(', ')}</div></td>
             <td>{s.type} · {s.collection}</td><td>{s.files}</td><td>{s.events}</td><td>{s.reason}</td>
+            {can(me, 'analyst') && <td>{s.rule?.id && <button onClick={() => onAccept([s.rule.id!], s.rule.name ?? s.type)} aria-label={`accept rule ${s.rule.name ?? s.rule.id}`}>Accept</button>}</td>}
           </tr>
         ))}</tbody>
       </table>
@@ -189,8 +193,51 @@ function GroupSection({ gpo, g }: { gpo: string; g: GroupJson }) {
   );
 }
 
-function GpoPage({ name }: { name: string }) {
-  const { data, error } = useApi<GpoJson>(`/api/gpos/${enc(name)}`);
+/** A confirmation dialog for promote and roll back: says what will happen, asks for a reason. */
+function Confirm({ title, text, force, onCancel, onConfirm }: { title: string; text: string; force?: boolean; onCancel: () => void; onConfirm: (o: { reason: string; force: boolean }) => void }) {
+  const [reason, setReason] = useState('');
+  const [forced, setForced] = useState(false);
+  return (
+    <div className="backdrop">
+      <div role="dialog" aria-modal="true" aria-labelledby="dlg-title" className="dialog" onKeyDown={(e) => { if (e.key === 'Escape') onCancel(); }}>
+        <h2 id="dlg-title">{title}</h2>
+        <p>{text}</p>
+        <label>Reason (recorded in the history) <textarea value={reason} onChange={(e) => setReason(e.target.value)} autoFocus /></label>
+        {force && <label><input type="checkbox" checked={forced} onChange={(e) => setForced(e.target.checked)} /> Force even if not ready (needs a reason)</label>}
+        <div className="row"><button onClick={onCancel}>Cancel</button><button className="danger" onClick={() => onConfirm({ reason, force: forced })}>Confirm</button></div>
+      </div>
+    </div>
+  );
+}
+
+function GpoPage({ name, me }: { name: string; me: Account }) {
+  const { data, error, reload } = useApi<GpoJson>(`/api/gpos/${enc(name)}`);
+  const [status, setStatus] = useState<{ ok: boolean; text: string } | undefined>();
+  const [dialog, setDialog] = useState<'promote' | 'rollback' | undefined>();
+  const run = async (what: string, fn: () => Promise<string>) => {
+    setStatus(undefined);
+    try {
+      setStatus({ ok: true, text: await fn() });
+      reload();
+    } catch (e) {
+      const d = e instanceof ApiError ? e.diagnostics.filter((x) => x.severity === 'error').map((x) => x.message).join('; ') || e.message : String(e);
+      setStatus({ ok: false, text: `${what}: ${d}` });
+    }
+  };
+  const accept = (ids: string[], label: string) => run('accept', async () => {
+    const r = await api<{ accepted: unknown[]; alreadyPresent: string[] }>(`/api/gpos/${enc(name)}/accept`, { method: 'POST', body: { ids } });
+    return r.accepted.length ? `accepted ${label} into the policy (prepared by ${me.name})` : `${label} is already in the policy`;
+  });
+  const promote = (o: { reason: string; force: boolean }) => run('promote', async () => {
+    setDialog(undefined);
+    const r = await api<{ status: string; collections: string[] }>(`/api/gpos/${enc(name)}/promote`, { method: 'POST', body: { ...(o.reason ? { reason: o.reason } : {}), ...(o.force ? { force: true } : {}) } });
+    return r.status === 'promoted' ? `promoted ${r.collections.join(', ')} to Enforce rules` : `nothing to promote (${r.status})`;
+  });
+  const rollback = (o: { reason: string }) => run('roll back', async () => {
+    setDialog(undefined);
+    const r = await api<{ restored: { seq: number } }>(`/api/gpos/${enc(name)}/rollback`, { method: 'POST', body: { ...(o.reason ? { reason: o.reason } : {}) } });
+    return `rolled back to the policy before history entry ${r.restored.seq}`;
+  });
   return (
     <Loading error={error}>
       {data && (
@@ -198,8 +245,17 @@ function GpoPage({ name }: { name: string }) {
           <p><a href="#/">← Overview</a></p>
           <h1>{data.gpo} <Verdict v={data.verdict} testId="gpo-verdict" /></h1>
           <p className="muted">{data.guid} · {data.collections.join(', ')}</p>
+          {can(me, 'approver') && (
+            <div className="row">
+              <button onClick={() => setDialog('promote')}>Promote to Enforce…</button>
+              <button onClick={() => setDialog('rollback')}>Roll back…</button>
+            </div>
+          )}
+          <div role="status" data-testid="action-status" className={status ? (status.ok ? 'ok-text' : 'error') : ''}>{status?.text}</div>
+          {dialog === 'promote' && <Confirm title={`Promote ${data.gpo}?`} text={`Its ${data.collections.join(', ')} rules will be enforced on every machine it applies to. Current verdict: ${data.verdict}.`} force onCancel={() => setDialog(undefined)} onConfirm={promote} />}
+          {dialog === 'rollback' && <Confirm title={`Roll back ${data.gpo}?`} text="Its policy file is restored to what it was before its last change." onCancel={() => setDialog(undefined)} onConfirm={rollback} />}
           {data.reasons.length > 0 && <ul className="reasons">{data.reasons.map((r, i) => <li key={i} className={r.severity}>{r.message}</li>)}</ul>}
-          {data.groups.map((g) => <GroupSection key={g.group} gpo={data.gpo} g={g} />)}
+          {data.groups.map((g) => <GroupSection key={g.group} gpo={data.gpo} g={g} me={me} onAccept={accept} />)}
         </>
       )}
     </Loading>
@@ -267,12 +323,28 @@ function FilesPage() {
   );
 }
 
+function Promotions() {
+  const { data, error } = useApi<Paged<{ seq: number; action: string; actor: string; time: string; gpo: string; collections: string[]; reason?: string; forced?: boolean }>>('/api/promotions?limit=500');
+  return (
+    <Loading error={error}>
+      {data && (
+        <table>
+          <caption>Policy changes (hash-chained)</caption>
+          <thead><tr><th scope="col">#</th><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">GPO</th><th scope="col">Reason</th></tr></thead>
+          <tbody>{[...data.items].reverse().map((e) => <tr key={e.seq}><td>{e.seq}</td><td>{e.time?.replace('T', ' ').slice(0, 19)}</td><td>{e.actor}</td><td>{e.action}{e.forced ? ' (forced)' : ''}</td><td>{e.gpo}</td><td>{e.reason ?? ''}</td></tr>)}</tbody>
+        </table>
+      )}
+    </Loading>
+  );
+}
+
 function HistoryPage() {
   const [offset, setOffset] = useState(0);
   const { data, error } = useApi<Paged<{ at: string; actor: string; action: string; target: string; detail: string }>>(`/api/history?limit=50&offset=${offset}`);
   return (
     <>
       <h1>History</h1>
+      <Promotions />
       <Loading error={error}>
         {data && (
           <>
@@ -318,7 +390,7 @@ export function App() {
   };
   const [, page, arg] = /^#\/(\w*)\/?(.*)$/.exec(hash) ?? [];
   let content: ReactNode;
-  if (page === 'gpo' && arg) content = <GpoPage name={decodeURIComponent(arg)} />;
+  if (page === 'gpo' && arg) content = <GpoPage name={decodeURIComponent(arg)} me={me} />;
   else if (page === 'file' && arg) content = <FilePage fkey={arg} />;
   else if (page === 'files') content = <FilesPage />;
   else if (page === 'history') content = <HistoryPage />;
