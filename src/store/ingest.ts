@@ -170,8 +170,6 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
  * console.log(summary.totals.eventsStored);
  */
 export async function ingestPaths(store: EvidenceStore, paths: readonly string[], opts: IngestOptions = {}): Promise<IngestSummary> {
-  const batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH, 100_000));
-  const maxDiags = opts.maxDiagnosticsPerFile ?? 100;
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_BYTES;
   const limits = { maxBytes, allowSpecial: opts.allowSpecialFiles === true };
   const walked = walkInputs(paths, {
@@ -179,6 +177,51 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
     // Folders contribute only the files that look like event exports, by content.
     accept: (path) => detectEventFormat(path, readHead(path)) !== 'unknown',
   });
+  return run(store, { files: walked.files, skipped: walked.skipped, diagnostics: walked.diagnostics }, opts, limits);
+}
+
+/** A candidate for ingest: a walked file, or a source held in memory. */
+interface Candidate {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** Given for byte sources (ingestBytes): read instead of the file. */
+  readonly bytes?: Uint8Array;
+  readonly format?: EventFormat;
+}
+
+/** A source that is not a file: an HTTP upload, a batch from a shipper (design: ingest takes `{name, bytes}`). */
+export interface ByteSource {
+  /** Names the source in the `sources` table and in diagnostics (`intake:<token>:<sha256>`). */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** Skips detection when the caller knows the format (the `_bulk` endpoint: `ecs-json`). */
+  readonly format?: EventFormat;
+}
+
+/**
+ * Ingests sources held in memory through the same stages as files (resume rows, batches, dedup): the HTTP
+ * intake's entry point. A source's `size` is its byte length and its `mtimeMs` 0, so a replayed batch with
+ * the same name starts over and finds only duplicates.
+ * @example const s = await ingestBytes(store, [{ name: 'intake:lst_1:ab12…', bytes, format: 'ecs-json' }]);
+ */
+export async function ingestBytes(store: EvidenceStore, sources: readonly ByteSource[], opts: IngestOptions = {}): Promise<IngestSummary> {
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_BYTES;
+  const diagnostics: Diagnostic[] = [];
+  const files: Candidate[] = [];
+  for (const s of sources) {
+    if (s.bytes.byteLength > maxBytes) diagnostics.push({ code: StoreCode.IngestTooLarge, severity: 'error', message: `\`${s.name}\` is ${s.bytes.byteLength} bytes, over the ${maxBytes}-byte limit`, help: 'split the batch' });
+    else files.push({ path: s.name, size: s.bytes.byteLength, mtimeMs: 0, bytes: s.bytes, ...(s.format ? { format: s.format } : {}) });
+  }
+  return run(store, { files, skipped: [], diagnostics }, opts, { maxBytes, allowSpecial: false });
+}
+
+async function run(
+  store: EvidenceStore, walked: { files: readonly Candidate[]; skipped: readonly string[]; diagnostics: Diagnostic[] }, opts: IngestOptions,
+  limits: { maxBytes: number; allowSpecial: boolean },
+): Promise<IngestSummary> {
+  const batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH, 100_000));
+  const maxDiags = opts.maxDiagnosticsPerFile ?? 100;
   const bytesTotal = walked.files.reduce((a, f) => a + f.size, 0);
   const summaries: FileIngestSummary[] = [];
   let bytesDone = 0;
@@ -207,13 +250,13 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
     };
     let bytes: Uint8Array;
     try {
-      bytes = readInputFile(file.path, limits);
+      bytes = file.bytes ?? readInputFile(file.path, limits);
     } catch (e) {
       if (!(e instanceof InputFileError)) throw e;
       walked.diagnostics.push(e.diagnostic);
       continue;
     }
-    const format = detectEventFormat(file.path, bytes.subarray(0, HEAD_BYTES));
+    const format = file.format ?? detectEventFormat(file.path, bytes.subarray(0, HEAD_BYTES));
     if (opts.onProgress) estimate = estimateRecords(format, bytes);
     // Stage 2, resume: what an interrupted run already committed for this exact file version.
     const prior = await store.beginSource(source);
@@ -257,7 +300,7 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       await tick();
     };
 
-    for (const item of guarded(readEvents({ name: file.path, bytes }), file.path, () => position)) {
+    for (const item of guarded(readEvents({ name: file.path, bytes }, file.format ? { format: file.format } : {}), file.path, () => position)) {
       if (item.kind === 'warning') {
         if (position >= prior.recordsRead) note(item.diagnostic);
         continue;
