@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../diag/index.js';
 import type { AppLockerEvent } from '../events/applocker-event.js';
-import type { EvidenceQuery } from '../rollout/ports.js';
+import type { EvidenceQuery, LogClear } from '../rollout/ports.js';
 
 /** The file (or stream) events come from; `size`/`mtimeMs` identify a version of it for resuming. */
 export interface IngestSource {
@@ -92,6 +92,11 @@ export interface EvidenceStore extends EvidenceQuery {
     source: IngestSource,
     progress?: (batch: { inserted: number; duplicates: number; rejected: number }) => SourceProgress,
   ): Promise<InsertResult>;
+  /**
+   * Stores log-cleared events (Security 1102, System 104; events/log-clear.ts) in one transaction; a clear
+   * already stored (same computer, log, time and event id) is skipped. Returns how many were new.
+   */
+  insertLogClears(clears: readonly LogClear[]): Promise<number>;
   /** Marks a source finished with its final counters. */
   finishSource(source: IngestSource, progress: SourceProgress): Promise<void>;
   sources(): Promise<SourceRecord[]>;
