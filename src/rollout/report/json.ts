@@ -18,6 +18,7 @@ export function readinessJson(r: ReadinessReport): Record<string, unknown> {
       gpo: g.gpo, guid: g.guid, collections: g.collections, verdict: g.verdict,
       ...(g.candidate ? { candidate: g.candidate } : {}),
       reasons: g.reasons.map(diagnosticToJson),
+      sufficiency: g.sufficiency,
       groups: g.groups.map((x) => ({ ...x, reasons: x.reasons.map(diagnosticToJson) })),
     })),
   };
