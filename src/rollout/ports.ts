@@ -90,6 +90,16 @@ export interface ChannelActivity {
   readonly before: readonly ChannelBefore[];
 }
 
+/** What ingest could not use, over every source in the store (issue 10 item 4). */
+export interface IngestHealth {
+  readonly sources: number;
+  readonly recordsRead: number;
+  /** Records no reader could normalise plus events the store rejected. */
+  readonly errors: number;
+  /** `errors` per diagnostic code (`events.xml.malformed`, `store.event.bad-time`…), for runs that completed or stopped cleanly. */
+  readonly errorsByCode: Readonly<Record<string, number>>;
+}
+
 export interface EvidenceQuery {
   window(filter: EvidenceFilter): Promise<EvidenceWindow>;
   files(filter: EvidenceFilter): Promise<FileEvidence[]>;
@@ -98,4 +108,6 @@ export interface EvidenceQuery {
   channelActivity(filter: EvidenceFilter): Promise<ChannelActivity>;
   /** Log-cleared events of the filter's computers in its time range, oldest first. */
   logClears(filter: EvidenceFilter): Promise<LogClear[]>;
+  /** What ingest could not read, over the whole store. */
+  ingestHealth(): Promise<IngestHealth>;
 }

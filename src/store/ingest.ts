@@ -346,9 +346,11 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       if (pending.length || pendingNon || pendingErr || pendingClears.length) await flush();
       // Stage 4, finish: a later run of the same file starts over (and finds only duplicates).
       await store.finishSource(source, { ...p, recordsRead: position });
+      await store.recordSourceErrors(file.path, errorsByCode, prior.recordsRead === 0);
       bytesDone += file.size;
       fileDone = true;
     }
+    if (aborted) await store.recordSourceErrors(file.path, errorsByCode, prior.recordsRead === 0);
     summaries.push({
       path: file.path,
       format,

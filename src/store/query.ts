@@ -9,7 +9,7 @@
  */
 import type { AppLockerOutcome } from '../events/applocker-event.js';
 import type { RuleCollectionType } from '../policy/model.js';
-import type { ChannelActivity, DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence, LogClear } from '../rollout/ports.js';
+import type { ChannelActivity, DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence, IngestHealth, LogClear } from '../rollout/ports.js';
 import type { Dialect } from './migrations/index.js';
 import { normalizeBound, planTimeRange, type TimePlan } from './time.js';
 
@@ -315,4 +315,16 @@ export async function queryLogClears(run: SqlRunner, f: EvidenceFilter): Promise
     computer: x.computer, timeCreated: x.t, eventId: Number(x.event_id), log: x.log,
     ...(x.user_name ? { user: x.user_name } : {}), ...(x.record_id !== null ? { recordId: Number(x.record_id) } : {}),
   }));
+}
+
+/** EvidenceQuery.ingestHealth: the sources' counters and the per-code error counts (migration 0002). */
+export async function queryIngestHealth(run: SqlRunner): Promise<IngestHealth> {
+  const [t] = await run.all<{ n: number | string; r: number | string | null; e: number | string | null }>(
+    'SELECT count(*) AS n, sum(records_read) AS r, sum(errors) AS e FROM sources', [],
+  );
+  const codes = await run.all<{ code: string; n: number | string }>('SELECT code, sum(count) AS n FROM source_errors GROUP BY code ORDER BY code LIMIT 1000', []);
+  return {
+    sources: Number(t?.n ?? 0), recordsRead: Number(t?.r ?? 0), errors: Number(t?.e ?? 0),
+    errorsByCode: Object.fromEntries(codes.map((c) => [c.code, Number(c.n)])),
+  };
 }

@@ -97,6 +97,11 @@ export interface EvidenceStore extends EvidenceQuery {
    * already stored (same computer, log, time and event id) is skipped. Returns how many were new.
    */
   insertLogClears(clears: readonly LogClear[]): Promise<number>;
+  /**
+   * Adds a run's per-code error counts to a source's; `reset` first forgets what earlier runs recorded (a
+   * source read again from its first record).
+   */
+  recordSourceErrors(path: string, errorsByCode: Readonly<Record<string, number>>, reset: boolean): Promise<void>;
   /** Marks a source finished with its final counters. */
   finishSource(source: IngestSource, progress: SourceProgress): Promise<void>;
   sources(): Promise<SourceRecord[]>;

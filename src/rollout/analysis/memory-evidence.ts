@@ -5,7 +5,7 @@
  * outcome, path, hash and FQBN exactly as the port documents.
  */
 import type { AppLockerEvent } from '../../events/applocker-event.js';
-import type { ChannelActivity, ChannelBefore, ChannelDay, DailyCount, EvidenceFilter, EvidenceQuery, EvidenceWindow, FileEvidence, LogClear } from '../ports.js';
+import type { ChannelActivity, ChannelBefore, ChannelDay, DailyCount, EvidenceFilter, EvidenceQuery, EvidenceWindow, FileEvidence, IngestHealth, LogClear } from '../ports.js';
 
 const SAMPLE_CAP = 50;
 
@@ -22,7 +22,7 @@ function matches(e: AppLockerEvent, f: EvidenceFilter, computers: Set<string> | 
  * Builds the in-memory evidence query. Events are not copied; do not mutate them afterwards. `logClears` are
  * the log-cleared events (Security 1102, System 104) the store would keep beside them.
  */
-export function memoryEvidence(events: readonly AppLockerEvent[], extra: { readonly logClears?: readonly LogClear[] } = {}): EvidenceQuery {
+export function memoryEvidence(events: readonly AppLockerEvent[], extra: { readonly logClears?: readonly LogClear[]; readonly ingest?: IngestHealth } = {}): EvidenceQuery {
   const select = (f: EvidenceFilter): AppLockerEvent[] => {
     const computers = f.computers ? new Set(f.computers.map((c) => c.toUpperCase())) : undefined;
     return events.filter((e) => matches(e, f, computers));
@@ -127,6 +127,9 @@ export function memoryEvidence(events: readonly AppLockerEvent[], extra: { reado
       return (extra.logClears ?? [])
         .filter((c) => (!f.since || c.timeCreated >= f.since) && (!f.until || c.timeCreated <= f.until) && (!computers || computers.has(c.computer.toUpperCase())))
         .sort((a, b) => a.timeCreated.localeCompare(b.timeCreated));
+    },
+    async ingestHealth(): Promise<IngestHealth> {
+      return extra.ingest ?? { sources: 0, recordsRead: events.length, errors: 0, errorsByCode: {} };
     },
   };
 }

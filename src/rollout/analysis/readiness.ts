@@ -9,7 +9,7 @@
 import type { Diagnostic } from '../../diag/index.js';
 import type { AppLockerPolicy, EnforcementMode, RuleCollectionType } from '../../policy/model.js';
 import { findCollection, enforcementModeOf } from '../../policy/model.js';
-import type { DailyCount, EvidenceQuery } from '../ports.js';
+import type { DailyCount, EvidenceQuery, IngestHealth } from '../ports.js';
 import type { BusinessGroup, Gpo, Machine, ReadinessThresholds, Workspace } from '../workspace/model.js';
 import { effectivePolicyForGroup, type AppliedGpo } from './effective.js';
 import { evidenceComputerNames, groupMachines, shortComputerName } from './membership.js';
@@ -80,6 +80,8 @@ export interface ReadinessReport {
   readonly gpos: readonly GpoReadiness[];
   readonly verdict: ReadinessVerdict;
   readonly notes: readonly Diagnostic[];
+  /** What ingest could not read (issue 10 item 4): said in the notes when anything was lost. */
+  readonly ingest?: IngestHealth;
 }
 
 export interface ReadinessInput {
@@ -194,8 +196,18 @@ export async function analyseReadiness(input: ReadinessInput): Promise<Readiness
       ...(input.candidate ? { candidate: input.candidate.name } : {}),
     });
   }
+  const ingest = await input.evidence.ingestHealth();
+  const lost = ingestNote(ingest);
+  if (lost) notes.push(lost);
   const verdict: ReadinessVerdict = notes.some((n) => n.severity === 'error') ? 'NOT READY' : worstVerdict(out.map((g) => g.verdict));
-  return { workspace: ws.name, generatedAt: until, since, until, thresholds: t, gpos: out, verdict, notes };
+  return { workspace: ws.name, generatedAt: until, since, until, thresholds: t, gpos: out, verdict, notes, ingest };
+}
+
+/** Records the readers could not normalise, by reason (issue 10 item 4): evidence that never reached the store. */
+function ingestNote(h: IngestHealth): Diagnostic | undefined {
+  if (h.errors === 0) return undefined;
+  const by = Object.entries(h.errorsByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return reason('unreadable-records', `${plural(h.errors, 'record')} of ${h.recordsRead} read from ${plural(h.sources, 'export')} could not be used${by.length ? ` (${by.map(([c, n]) => `${c}: ${n}`).join(', ')})` : ''}`, 'see `lockstep ingest` for the files and lines; re-export them if they are truncated or from an unsupported format', 'warning');
 }
 
 interface GroupArgs {

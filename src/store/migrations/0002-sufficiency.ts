@@ -7,6 +7,8 @@
  * - log_clears: Security 1102 / System 104 log-cleared events (events/log-clear.ts), keyed by computer, log,
  *   time and event id so re-ingesting a file adds nothing. Computers by name (lower-case), not by id: they
  *   are few and need not be AppLocker computers.
+ * - source_errors: per export file, the records a reader could not normalise or the store rejected, per
+ *   diagnostic code (issue 10 item 4), so the readiness report can say what the evidence lost at ingest.
  */
 export const migration = {
   version: 2,
@@ -41,5 +43,11 @@ CREATE TABLE log_clears (
   UNIQUE (computer_lc, log, time_created, event_id)
 );
 CREATE INDEX log_clears_time ON log_clears (time_created);
+CREATE TABLE source_errors (
+  path TEXT NOT NULL,
+  code TEXT NOT NULL,
+  count {{BIGINT}} NOT NULL,
+  PRIMARY KEY (path, code)
+);
 `,
 } as const;

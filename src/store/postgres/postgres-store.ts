@@ -9,13 +9,13 @@
 import pg from 'pg';
 import { DiagnosticError } from '../../diag/index.js';
 import type { AppLockerEvent } from '../../events/applocker-event.js';
-import type { ChannelActivity, DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence, LogClear } from '../../rollout/ports.js';
+import type { ChannelActivity, DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence, IngestHealth, LogClear } from '../../rollout/ports.js';
 import { fileKeyText, foldChannelDays, foldRollup, prepareBatch, prepareLogClears, sourceRef, type PreparedEvent, type ResolvedIds } from '../batch.js';
 import { Dictionaries, type IdCache } from '../dictionary.js';
 import { digestAccumulator } from '../digest.js';
 import { StoreCode } from '../errors.js';
 import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
-import { queryChannelActivity, queryDailyCounts, queryFiles, queryLogClears, queryWindow, type SqlRunner } from '../query.js';
+import { queryChannelActivity, queryDailyCounts, queryFiles, queryIngestHealth, queryLogClears, queryWindow, type SqlRunner } from '../query.js';
 import { DIGEST_DAILY_SQL, DIGEST_EVENTS_SQL, toRecord, type SourceRow } from '../sqlite/sqlite-store.js';
 import type {
   AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreInfo,
@@ -345,6 +345,24 @@ export class PostgresEvidenceStore implements EvidenceStore {
       [rows.map((r) => r.computerLc), rows.map((r) => r.computer), rows.map((r) => r.time), rows.map((r) => r.eventId), rows.map((r) => r.log), rows.map((r) => r.user), rows.map((r) => r.recordId)],
     );
     return res.rowCount ?? 0;
+  }
+
+  async recordSourceErrors(path: string, errorsByCode: Readonly<Record<string, number>>, reset: boolean): Promise<void> {
+    const codes = Object.keys(errorsByCode);
+    await inTransaction(this.pool, async (c) => {
+      if (reset) await c.query('DELETE FROM source_errors WHERE path = $1', [path]);
+      if (codes.length) {
+        await c.query(
+          'INSERT INTO source_errors (path, code, count) SELECT $1, * FROM unnest($2::text[], $3::bigint[]) ' +
+            'ON CONFLICT (path, code) DO UPDATE SET count = source_errors.count + EXCLUDED.count',
+          [path, codes, codes.map((k) => errorsByCode[k])],
+        );
+      }
+    });
+  }
+
+  ingestHealth(): Promise<IngestHealth> {
+    return queryIngestHealth(this.runner);
   }
 
   channelActivity(filter: EvidenceFilter): Promise<ChannelActivity> {

@@ -8,12 +8,12 @@
 import Database from 'better-sqlite3';
 import { DiagnosticError } from '../../diag/index.js';
 import type { AppLockerEvent } from '../../events/applocker-event.js';
-import type { ChannelActivity, DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence, LogClear } from '../../rollout/ports.js';
+import type { ChannelActivity, DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence, IngestHealth, LogClear } from '../../rollout/ports.js';
 import { foldChannelDays, foldRollup, prepareBatch, prepareLogClears, sourceRef, type PreparedEvent, type ResolvedIds } from '../batch.js';
 import { Dictionaries } from '../dictionary.js';
 import { StoreCode } from '../errors.js';
 import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
-import { queryChannelActivity, queryDailyCounts, queryFiles, queryLogClears, queryWindow, type SqlRunner } from '../query.js';
+import { queryChannelActivity, queryDailyCounts, queryFiles, queryIngestHealth, queryLogClears, queryWindow, type SqlRunner } from '../query.js';
 import type {
   AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreInfo,
 } from '../types.js';
@@ -273,6 +273,19 @@ export class SqliteEvidenceStore implements EvidenceStore {
       return n;
     });
     return tx.immediate();
+  }
+
+  async recordSourceErrors(path: string, errorsByCode: Readonly<Record<string, number>>, reset: boolean): Promise<void> {
+    const tx = this.db.transaction(() => {
+      if (reset) this.db.prepare('DELETE FROM source_errors WHERE path = ?').run(path);
+      const up = this.db.prepare('INSERT INTO source_errors (path, code, count) VALUES (?, ?, ?) ON CONFLICT (path, code) DO UPDATE SET count = count + excluded.count');
+      for (const [code, n] of Object.entries(errorsByCode)) up.run(path, code, n);
+    });
+    tx.immediate();
+  }
+
+  async ingestHealth(): Promise<IngestHealth> {
+    return queryIngestHealth(this.runner);
   }
 
   async channelActivity(filter: EvidenceFilter): Promise<ChannelActivity> {
