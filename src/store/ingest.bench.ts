@@ -187,8 +187,8 @@ async function timeReadiness(store: EvidenceStore, baseline: () => Promise<numbe
   const rows = await baseline();
   const baseMs = performance.now() - t;
   print(
-    `   ${label}: readiness (window + files + dailyCounts, ${GROUP} computers, 30 days) median ${med.ms.toFixed(0)} ms ` +
-      `[${med.w.events.toLocaleString('en-US')} events, ${med.files.length} files, ${med.daily.length} day rows]; ` +
+    `   ${label}: readiness (window + files + dailyCounts + channelActivity + logClears, ${GROUP} computers, 30 days) median ${med.ms.toFixed(0)} ms ` +
+      `[${med.w.events.toLocaleString('en-US')} events, ${med.files.length} files, ${med.daily.length} day rows, ${med.activity.days.length} channel-day rows]; ` +
       `baseline raw-event GROUP BY ${baseMs.toFixed(0)} ms (${rows} groups) → ${(baseMs / med.ms).toFixed(1)}x`,
   );
 }
