@@ -146,7 +146,7 @@ const tmp = mkdtempSync(join(tmpdir(), 'lockstep-sufficiency-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 async function fill(target: string, c: Case): Promise<void> {
-  const s = await openStore(target);
+  const s = await openStore(target, { create: true });
   try {
     await s.insertEvents(events(c), { path: `case:${c.name}` });
     await s.insertLogClears(clears(c));

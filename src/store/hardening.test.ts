@@ -16,6 +16,7 @@ import { ingestPaths } from './ingest.js';
 import { openStore, storeFailureDiagnostic } from './open.js';
 import { APPLICATION_ID, type SqliteEvidenceStore } from './sqlite/sqlite-store.js';
 import { syntheticEvents } from './synthetic-events.js';
+import { migrations } from './migrations/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-store-hardening-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -58,7 +59,7 @@ describe('sqlite store integrity', () => {
     await (await openStore(path, { create: true })).close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations.length);
     db.close();
     const s = await openStore(path);
     expect((await s.check()).ok).toBe(true);

@@ -24,7 +24,7 @@ describe('ingest health', () => {
     writeFileSync(join(dir, 'clears.events.xml'), logClearsEventXml([
       { computer: 'WS-1.CONTOSO.EXAMPLE', timeCreated: '2026-11-01T10:00:00.0000000Z', eventId: 1102, log: 'Security', user: 'CONTOSO\\admin', recordId: 9 },
     ]));
-    const store = await openStore(join(dir, 'e.db'));
+    const store = await openStore(join(dir, 'e.db'), { create: true });
     try {
       const s = await ingestPaths(store, [join(dir, 'a.ndjson'), join(dir, 'clears.events.xml')]);
       expect(s.totals.eventsStored).toBe(5);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatEvents } from '../../events/index.js';
 import { syntheticEvents } from '../../store/synthetic-events.js';
+import { migrations } from '../../store/migrations/index.js';
 import { runCli } from '../../../test-support/cli.js';
 import { main } from '../main.js';
 
@@ -32,7 +33,7 @@ describe('lockstep ingest / store', () => {
   it('ingests, then re-ingests as duplicates only (--json)', async () => {
     expect(await main(['ingest', '--store', db, '--json', exportFile])).toBe(0);
     const first = JSON.parse(stdout);
-    expect(first.totals).toEqual({ files: 1, recordsRead: 300, eventsStored: 300, duplicates: 0, nonAppLocker: 0, errors: 0 });
+    expect(first.totals).toEqual({ files: 1, recordsRead: 300, eventsStored: 300, duplicates: 0, nonAppLocker: 0, errors: 0, logClears: 0, errorsByCode: {} });
     expect(first.files[0]).toMatchObject({ format: 'ecs-json', completed: true });
     stdout = '';
     expect(await main(['ingest', '--store', db, '--json', exportFile])).toBe(0);
@@ -48,11 +49,11 @@ describe('lockstep ingest / store', () => {
 
   it('store info and migrate report the schema and contents', async () => {
     expect(await main(['store', 'info', '--store', db, '--json'])).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ kind: 'sqlite', schemaVersion: 1, events: 300, sources: 1 });
+    expect(JSON.parse(stdout)).toMatchObject({ kind: 'sqlite', schemaVersion: migrations.length, events: 300, sources: 1 });
     stdout = '';
     expect(await main(['store', 'migrate', '--store', db])).toBe(0);
     expect(stdout).toContain('0001 initial');
-    expect(stdout).toContain('schema version 1, up to date');
+    expect(stdout).toContain(`schema version ${migrations.length}, up to date`);
   });
 
   it('--workspace stores into the store the workspace names', async () => {
