@@ -66,7 +66,7 @@ export function pgErrorDiagnostic(e: unknown, target?: string): Diagnostic | und
   // `at` names the store: `the evidence store `x``, or just `the evidence store` when the caller does not know it.
   const at = target ? `the evidence store \`${target}\`` : 'the evidence store';
   const resume = 'committed batches are kept: run the same command again to resume';
-  if (code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('08') || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code) || /connection terminated|server closed the connection/.test(msg)) {
+  if (code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('08') || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code) || /connection terminated|server closed the connection|connection error and is not queryable/.test(msg)) {
     const why = code === '57P01' ? 'the server was shut down by its administrator' : code === '57P03' ? 'the server is starting up or shutting down' : 'the connection was lost';
     return { code: StoreCode.ConnectionLost, severity: 'error', message: `lost ${at}: ${why}`, help: resume };
   }
