@@ -210,3 +210,31 @@ export function tokenFor(userSid: string | undefined, directory: PrincipalDirect
   const filtered = known?.denyOnly.has(WELL_KNOWN_SIDS.Administrators) ?? false;
   return administrator(s, groups, { elevated: !filtered });
 }
+
+/** A SID of a user account rather than a group: a domain or local account RID of 500 or from 1000 (MS Learn, "Well-known SIDs"). */
+function looksLikeAccount(sid: string, directory: PrincipalDirectory): boolean {
+  if (directory.users.has(sid)) return true;
+  if ([...directory.names.values()].includes(sid)) return false;
+  const m = /^S-1-5-21-\d+-\d+-\d+-(\d+)$/.exec(sid);
+  return !!m && (m[1] === '500' || Number(m[1]) >= 1000);
+}
+
+/**
+ * The token for `lockstep test/explain --user A B…` (issue 10 item 2): Windows never builds a token with
+ * one SID, so the first user account among the SIDs gets its real token (`tokenFor`: implicit groups, the
+ * principals file's groups, Administrators for administrators) and the other SIDs are added as groups. Only
+ * groups given (`--user BUILTIN\Administrators`): a member of them — the implicit groups plus those, elevated
+ * when Administrators is among them.
+ * @example tokenOfSids(['S-1-5-32-544']) // an elevated administrator: Everyone, Users, …, Administrators
+ */
+export function tokenOfSids(sids: readonly string[], directory: PrincipalDirectory = EMPTY_DIRECTORY): Principal {
+  const norm = sids.map(normalizeSid);
+  const user = norm.find((s) => looksLikeAccount(s, directory));
+  const groups = norm.filter((s) => s !== user);
+  const base = user ? tokenFor(user, directory) : tokenFor(undefined, directory);
+  const admin = groups.includes(WELL_KNOWN_SIDS.Administrators) || base.sids.has(WELL_KNOWN_SIDS.Administrators) || !!base.elevatedSids;
+  if (admin && base.elevatedSids && !groups.includes(WELL_KNOWN_SIDS.Administrators)) {
+    return principalOf([...base.sids, ...groups], { denyOnly: base.denyOnlySids ?? [], elevated: [...base.elevatedSids, ...groups] });
+  }
+  return principalOf([...base.sids, ...groups, ...(admin ? [WELL_KNOWN_SIDS.Administrators] : [])]);
+}
