@@ -19,7 +19,7 @@ import { nodeWorkspaceFiles } from '../../store/index.js';
 import { parsePolicy, type AppLockerPolicy, type FileHashType, type FileInformation, type RuleCollectionType } from '../../policy/index.js';
 import { missingFactsNote } from '../missing-facts.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
-import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
+import { csvCell, diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 import { readInput } from '../io.js';
 
 /** Reads and parses a policy; reports and exits 3 when it is not a usable AppLocker policy. */
@@ -179,7 +179,7 @@ export function resultRow(file: FileInformation, d: Decision): { FilePath: strin
 }
 
 function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return csvCell(s); // quoting + formula neutralisation (issue 12)
 }
 
 interface TestOptions { policy: string; path?: string[]; fileInfo?: string; user?: string[]; interactive?: boolean; exact?: boolean; workspace?: string; json?: boolean; csv?: boolean; removable?: string[]; hot?: string[] }

@@ -282,6 +282,7 @@ export function parseWorkspace(text: string, opts: { file?: string } = {}): Resu
   const domain = str(ctx, f, 'domain', '', false);
   const store = str(ctx, f, 'store', '', false) ?? DEFAULT_STORE;
   if (f.get('store')) ctx.locations.set('store', ctx.loc(f.get('store')!.value, 'store'));
+  if (f.get('inventory')) ctx.locations.set('inventory', ctx.loc(f.get('inventory')!.value, 'inventory'));
   const inventory = str(ctx, f, 'inventory', '', false);
   const administrators = strList(ctx, f, 'administrators', '');
   if (f.get('administrators')) ctx.locations.set('administrators', ctx.loc(f.get('administrators')!.value, 'administrators'));
