@@ -204,7 +204,7 @@ describe('readiness cases (SQLite store)', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   for (const [i, c] of cases.entries()) {
     it(`${c.file}: ${c.name}`, async () => {
-      const store = await openStore(join(dir, `case-${i}.db`));
+      const store = await openStore(join(dir, `case-${i}.db`), { create: true });
       try {
         await store.insertEvents(buildEvents(c), { path: `case-${i}` });
         await runCase(c, store);
