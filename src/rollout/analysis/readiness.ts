@@ -247,6 +247,10 @@ export async function analyseReadiness(input: ReadinessInput): Promise<Readiness
     notes.push(reason('ambiguous-computer', `machine \`${a.machine}\` is logged under ${a.names.length} domains (${a.names.map((n) => `\`${n}\``).join(', ')}); their events are all counted for it`, 'check that these are one machine; rename or remove the other from the evidence if not', 'warning'));
   }
   const inventoryOu = new Map(input.inventory.map((m) => [m.name.toUpperCase(), m.ou]));
+  // each group's members once: a machine's group-name links need every group it is in
+  const membersOf = new Map(ws.groups.map((g) => [g.name, groupMachines(g, input.inventory)]));
+  const groupsOf = new Map<string, string[]>();
+  for (const [g, ms] of membersOf) for (const m of ms) groupsOf.set(m, [...(groupsOf.get(m) ?? []), g]);
   const out: GpoReadiness[] = [];
   for (const gpo of gpos) {
     const current = input.policies.get(gpo.name);
@@ -256,8 +260,8 @@ export async function analyseReadiness(input: ReadinessInput): Promise<Readiness
     if (!current && !candidate) gpoReasons.push(reason('policy-missing', `the policy of GPO \`${gpo.name}\` could not be read`, `check \`${gpo.policy}\``));
     const groups: GroupReadiness[] = [];
     for (const group of ws.groups) {
-      const members = groupMachines(group, input.inventory);
-      const memberGroups = (m: string): string[] => ws.groups.filter((g) => g === group || groupMachines(g, input.inventory).includes(m)).map((g) => g.name);
+      const members = membersOf.get(group.name) ?? [];
+      const memberGroups = (m: string): string[] => groupsOf.get(m) ?? [group.name];
       const profiles = new Map<string, { applied: MachineGpo[]; machines: string[] }>();
       for (const m of members) {
         const ou = inventoryOu.get(m);
