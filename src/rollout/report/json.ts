@@ -14,6 +14,7 @@ export function readinessJson(r: ReadinessReport): Record<string, unknown> {
     window: { since: r.since, until: r.until },
     thresholds: r.thresholds,
     notes: r.notes.map(diagnosticToJson),
+    computers: r.computers,
     gpos: r.gpos.map((g) => ({
       gpo: g.gpo, guid: g.guid, collections: g.collections, verdict: g.verdict,
       ...(g.candidate ? { candidate: g.candidate } : {}),
