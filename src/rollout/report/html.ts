@@ -87,9 +87,13 @@ function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
 
-/** A diagnostic as HTML: escaped, with the `code` spans of the text form as <code> (no Markdown backticks). */
+/** Text with `code` spans (diagnostic style, STYLE-E3) as HTML: escaped, <code> instead of Markdown backticks. */
+function codeHtml(text: string): string {
+  return escapeHtml(text).replace(/`([^`]*)`/g, '<code>$1</code>');
+}
+
 function diagHtml(d: Diagnostic): string {
-  return escapeHtml(renderDiagnostic(d)).replace(/`([^`]*)`/g, '<code>$1</code>');
+  return codeHtml(renderDiagnostic(d));
 }
 
 const SHOWN = 25;
@@ -106,11 +110,11 @@ function filesTable(files: readonly WouldBlockFile[]): string {
 
 function collectionHtml(c: CollectionSummary): string {
   const before = c.modeBefore !== c.mode || c.modeSourceBefore !== c.modeSource ? ` (today ${escapeHtml(c.modeBefore)}${c.modeSourceBefore ? ` from ${escapeHtml(c.modeSourceBefore)}` : ''})` : '';
-  return `<li>${escapeHtml(c.collection)}: after the change <b>${escapeHtml(c.mode)}</b>${c.modeSource ? ` (set by ${escapeHtml(c.modeSource)})` : ''}${before}, ${plural(c.rules, 'rule')} (${escapeHtml(Object.entries(c.ruleSources).map(([k, v]) => `${v} from ${k}`).join(', '))})${c.judged ? '' : ` — <i>not counted: ${escapeHtml(c.notJudgedBecause ?? '')}</i>`}</li>`;
+  return `<li>${escapeHtml(c.collection)}: after the change <b>${escapeHtml(c.mode)}</b>${c.modeSource ? ` (set by ${escapeHtml(c.modeSource)})` : ''}${before}, ${plural(c.rules, 'rule')} (${escapeHtml(Object.entries(c.ruleSources).map(([k, v]) => `${v} from ${k}`).join(', '))})${c.judged ? '' : ` — <i>not counted: ${codeHtml(c.notJudgedBecause ?? '')}</i>`}</li>`;
 }
 
 function groupHtml(g: GroupReadiness, t: ReadinessThresholds): string {
-  const sugg = g.suggestions.map((s) => `<tr><td>${s.type}</td><td>${escapeHtml(s.collection)}</td><td>${escapeHtml(s.rule.name)}</td><td>${s.files}</td><td>${s.events}</td><td>${s.users}</td><td>${s.machines}</td><td>${escapeHtml(s.reason)}</td></tr>`).join('\n');
+  const sugg = g.suggestions.map((s) => `<tr><td>${s.type}</td><td>${escapeHtml(s.collection)}</td><td>${escapeHtml(s.rule.name)}</td><td>${s.files}</td><td>${s.events}</td><td>${s.users}</td><td>${s.machines}</td><td>${codeHtml(s.reason)}</td></tr>`).join('\n');
   const colls = g.profiles.length > 1
     ? g.profiles.map((p) => `<li>${plural(p.machines, 'machine')} (${escapeHtml(p.sample.slice(0, 3).join(', '))}${p.machines > 3 ? ', …' : ''}): ${escapeHtml(p.gpos.map((x) => x.name).join(' → '))}<ul>${p.collections.map(collectionHtml).join('')}</ul></li>`).join('')
     : g.collections.map(collectionHtml).join('');
