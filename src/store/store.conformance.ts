@@ -70,7 +70,7 @@ export function runStoreConformance(makeStore: MakeStore, name = 'evidence store
       withStore(async (s, h) => {
         const info = await s.info();
         expect(info.kind).toBe(s.kind);
-        expect(info.schemaVersion).toBe(migrations.length);
+        expect(info.schemaVersion).toBe(migrations[migrations.length - 1]!.version);
         expect(info.migrations.map((m) => [m.version, m.name])).toEqual(migrations.map((m) => [m.version, m.name]));
         await s.insertEvents(fixture().slice(0, 2), SRC);
         const again = await h.reopen();
@@ -205,6 +205,15 @@ export function runStoreConformance(makeStore: MakeStore, name = 'evidence store
         expect(edge.map((f) => [f.filePath, f.events, f.users, f.computers])).toEqual([[APP, 2, ['S-1-5-21-1', 'S-1-5-21-2'], ['PC-01', 'pc-02']]]);
         expect((await s.files({ computers: ['PC-03'] })).map((f) => f.filePath)).toEqual([PS1]);
         expect((await s.files({ outcomes: ['allowed'] })).map((f) => f.filePath)).toEqual([CMD]);
+      }));
+
+    it('ruleCounts: events per rule id × outcome, for lint correlation (known answer from the fixture)', () =>
+      loaded(async (s) => {
+        expect(await s.ruleCounts({})).toEqual([
+          { ruleId: IMPLICIT_RULE_ID, outcome: 'audited', events: 5 },
+          { ruleId: DEFAULT_RULE, outcome: 'allowed', events: 1 },
+        ]);
+        expect(await s.ruleCounts({ since: '2026-11-02T11:00:00Z', until: '2026-11-02T11:00:00Z' })).toEqual([{ ruleId: DEFAULT_RULE, outcome: 'allowed', events: 1 }]);
       }));
 
     it('files lists at most 50 users and machines, sorted, but counts them all', () =>

@@ -12,6 +12,7 @@ import { identifyFile, windowsPathUnder, type FileIdentity } from '../../fileinf
 import { hasErrors } from '../../diag/index.js';
 import { formatFqbn } from '../../policy/index.js';
 import { InputFileError, MAX_READ_BYTES, readInputFile } from '../../store/index.js';
+import { loadCatroot } from '../catroot.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, out, outJson, reportDiagnostics } from '../output.js';
 
@@ -28,6 +29,8 @@ export function fileIdentityJson(path: string, id: FileIdentity): Record<string,
     collection: id.collection ?? null,
     signature: id.signature,
     reasons: id.reasons,
+    ...(id.signatureAnomalies?.length ? { signatureAnomalies: id.signatureAnomalies } : {}),
+    ...(id.catalog ? { catalog: id.catalog } : {}),
     info: id.info,
   };
 }
@@ -38,10 +41,12 @@ export function register(program: Command): void {
     .description('show the AppLocker file information (Path, Publisher, Hash) of files, like Get-AppLockerFileInformation')
     .argument('<paths...>', 'files to identify (PE, MSI, MSIX/AppX, scripts)')
     .option('--os-root <dir>', 'where the Windows system drive is mounted; paths under it are shown as C:\\… with AppLocker variables')
+    .option('--catroot <dir>', 'a copy of C:\\Windows\\System32\\CatRoot: files without an embedded signature that a verified catalog lists get its signer as publisher')
     .option('--json', 'machine-readable output')
     .addHelpText('after', `
 Examples:
   $ lockstep fileinfo setup.msi tool.ps1
+  $ lockstep fileinfo --os-root /mnt/win --catroot /mnt/win/Windows/System32/CatRoot /mnt/win/Windows/System32/notepad.exe
   $ lockstep fileinfo --os-root /mnt/win "/mnt/win/Program Files/7-Zip/7z.exe"
       Path      : %PROGRAMFILES%\\7-ZIP\\7Z.EXE
       Publisher : O=…\\7-ZIP\\7Z.EXE,19.0.0.0
@@ -49,8 +54,9 @@ Examples:
       AppX      : False
   $ lockstep fileinfo --json app.msix | jq '.[0].Publisher'
 Exit: 0 all files identified without errors, 1 a file could not be read or identified, or an error was reported.`)
-    .action(async (paths: string[], o: { osRoot?: string; json?: boolean }) => {
+    .action(async (paths: string[], o: { osRoot?: string; json?: boolean; catroot?: string }) => {
       const root = o.osRoot ? realpathSync(o.osRoot) : undefined;
+      const catalogs = o.catroot ? await loadCatroot(o.catroot) : undefined;
       const results: Record<string, unknown>[] = [];
       let failed = false;
       for (const p of paths) {
@@ -74,7 +80,7 @@ Exit: 0 all files identified without errors, 1 a file could not be read or ident
           // keep the resolved path: realpath can only fail here for a file removed since it was read
         }
         const windowsPath = root ? windowsPathUnder(real, root) : undefined;
-        const r = await identifyFile({ path: p, bytes, ...(windowsPath !== undefined ? { windowsPath } : {}) });
+        const r = await identifyFile({ path: p, bytes, ...(windowsPath !== undefined ? { windowsPath } : {}), ...(catalogs ? { catalogs } : {}) });
         if (!r.ok) {
           failed = true;
           if (o.json) results.push({ path: p, diagnostics: diagnosticsJson(r.diagnostics) });
@@ -93,7 +99,7 @@ Exit: 0 all files identified without errors, 1 a file could not be read or ident
               `Publisher : ${v.displayPublisher}`,
               `Hash      : ${v.displayHash}`,
               `AppX      : ${v.info.isPackagedApp ? 'True' : 'False'}`,
-              `Type      : ${v.kind}${v.collection ? ` (${v.collection})` : ''}, signature ${v.signature}${v.reasons.length ? ': ' + v.reasons.join('; ') : ''}`,
+              `Type      : ${v.kind}${v.collection ? ` (${v.collection})` : ''}, signature ${v.signature}${v.catalog?.publisherName ? ` (signed by catalog ${v.catalog.catalog})` : ''}${v.reasons.length ? ': ' + v.reasons.join('; ') : ''}`,
               '',
               '',
             ].join('\n'),
