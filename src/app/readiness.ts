@@ -27,7 +27,7 @@ export interface ReadinessRequest {
   readonly now?: Date;
   /** Store target overriding the workspace's. */
   readonly store?: string;
-  /** A candidate policy for one GPO, replayed instead of its current one. */
+  /** A candidate policy for one GPO, replayed beside its current one (deltas: newly allowed / still / newly blocked). */
   readonly candidate?: { readonly name: string; readonly bytes: Uint8Array };
   /** An already loaded workspace (the caller loaded it for other reasons); loaded from `files` otherwise. */
   readonly loaded?: LoadedWorkspace;
@@ -84,7 +84,7 @@ export async function readiness(ports: ReadinessPorts, req: ReadinessRequest): P
   }
   try {
     const report = await analyseReadiness({
-      workspace: loaded.workspace, inventory: loaded.inventory, policies: loaded.policies, evidence: store,
+      workspace: loaded.workspace, inventory: loaded.inventory, policies: loaded.policies, evidence: store, directory: loaded.directory,
       now: now.toISOString(), sinceDays,
       ...(gpo ? { gpo } : {}), ...(candidate ? { candidate } : {}),
     });

@@ -5,8 +5,9 @@
  * Spec: the workspace format in rollout/workspace/model.ts; issue 6 item 4, issue 11 item 8.
  */
 import { fail, hasErrors, ok, type Diagnostic, type Result } from '../diag/index.js';
+import type { PrincipalDirectory } from '../engine/index.js';
 import { parsePolicy, type AppLockerPolicy } from '../policy/index.js';
-import { parseInventory, parseWorkspace, WORKSPACE_FILE, type Machine, type Workspace } from '../rollout/index.js';
+import { buildDirectory, parseInventory, parsePrincipals, parseWorkspace, WORKSPACE_FILE, type Machine, type Workspace } from '../rollout/index.js';
 import type { EnvLookup, WorkspaceFiles } from './ports.js';
 
 export interface LoadedWorkspace {
@@ -18,6 +19,8 @@ export interface LoadedWorkspace {
   readonly policies: Map<string, AppLockerPolicy>;
   /** Each GPO's policy file bytes as they stand, by GPO name (promotion and history hash these). */
   readonly policyBytes: Map<string, Uint8Array>;
+  /** Users' groups from the principals files and the administrators resolved to SIDs (tokens, §3.4). */
+  readonly directory: PrincipalDirectory;
   readonly diagnostics: Diagnostic[];
 }
 
@@ -60,6 +63,24 @@ export async function loadWorkspace(files: WorkspaceFiles): Promise<Result<Loade
       }
     }
   }
+  const parsedPrincipals = [];
+  for (const pf of ws.value.principals ?? []) {
+    const abs = files.resolve(pf);
+    if (!(await files.exists(pf))) {
+      diags.push({ code: 'rollout.principals.not-found', severity: 'error', message: `principals file \`${pf}\` does not exist`, location: ws.value.locations.get('principals') ?? { kind: 'text', file, line: 1, column: 1 }, help: 'export it on Windows (README, "Bringing real data") or remove it from `principals:`' });
+      continue;
+    }
+    try {
+      const r = parsePrincipals(new TextDecoder('utf-8').decode(await files.read(pf)), { file: abs });
+      diags.push(...r.diagnostics);
+      if (r.ok) parsedPrincipals.push(r.value);
+    } catch (e) {
+      diags.push(readError(abs, e, 'rollout.principals.unreadable'));
+    }
+  }
+  const adminsWhere = ws.value.locations.get('administrators');
+  const built = buildDirectory(parsedPrincipals, ws.value.administrators, adminsWhere);
+  diags.push(...built.diagnostics);
   const policies = new Map<string, AppLockerPolicy>();
   const policyBytes = new Map<string, Uint8Array>();
   for (const [i, g] of ws.value.gpos.entries()) {
@@ -84,7 +105,7 @@ export async function loadWorkspace(files: WorkspaceFiles): Promise<Result<Loade
     }
   }
   if (hasErrors(diags)) return fail(diags);
-  return ok({ dir: files.dir, workspace: ws.value, inventory, policies, policyBytes, diagnostics: diags }, diags);
+  return ok({ dir: files.dir, workspace: ws.value, inventory, policies, policyBytes, directory: built.directory, diagnostics: diags }, diags);
 }
 
 /**

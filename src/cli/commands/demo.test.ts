@@ -66,7 +66,28 @@ describe('lockstep demo / report readiness (SQLite, end to end)', () => {
     writeFileSync(cand, serializePolicy(withSuggestedRules(base.value.policy, fin.suggestions)));
     const c = await run(['report', 'readiness', '--workspace', ws, '--gpo', 'AppLocker - Finance', '--since', '16d', '--now', now, '--policy', cand]);
     expect(c.stdout).toContain('with candidate');
+    expect(c.stdout).toMatch(/candidate vs current policy: \d+ files? newly allowed, 0 files still blocked, 0 files newly blocked/);
     expect(c.code).toBe(0);
+  });
+
+  it('a new user who adds the suggested rules to the GPO\'s policy file sees the GPO turn READY (issue 10)', async () => {
+    const ws = join(dir, 'demo');
+    const now = `${END}T00:00:00Z`;
+    const args = ['report', 'readiness', '--workspace', ws, '--gpo', 'AppLocker - Finance', '--since', '16d', '--now', now];
+    const before = await run([...args, '--json']);
+    expect(before.code).toBe(2);
+    const suggestions = JSON.parse(before.stdout).gpos[0].groups.flatMap((g: { suggestions: unknown[] }) => g.suggestions);
+    expect(suggestions.length).toBeGreaterThan(0);
+    // edit the workspace's own policy file, as the report's help says — no --policy
+    const { parsePolicy, serializePolicy } = await import('../../policy/index.js');
+    const { withSuggestedRules } = await import('../../rollout/index.js');
+    const file = join(ws, 'policies', 'fin.xml');
+    const base = parsePolicy(readFileSync(file));
+    if (!base.ok) throw new Error('fin.xml');
+    writeFileSync(file, serializePolicy(withSuggestedRules(base.value.policy, suggestions)));
+    const after = await run(args);
+    expect(after.stdout).toMatch(/GPO AppLocker - Finance \{[0-9A-F-]+\} \[Exe\]: READY/);
+    expect(after.code).toBe(0);
   });
 
   it('init makes a valid template; a broken workspace exits 3 with line:col', async () => {

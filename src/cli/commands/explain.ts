@@ -10,9 +10,9 @@ import { missingFactsNote } from '../missing-facts.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, outJson, reportDiagnostics } from '../output.js';
 import { readFactsOrExit } from './facts.js';
-import { environmentFromOptions, loadPolicyOrExit, parseHashColumn, principalFromOptions } from './test.js';
+import { directoryFromOptions, environmentFromOptions, loadPolicyOrExit, parseHashColumn, principalFromOptions } from './test.js';
 
-interface ExplainOptions { fileInfo?: string; policy: string; path: string; publisher?: string; hash?: string; collection?: string; user?: string[]; interactive?: boolean; json?: boolean; removable?: string[]; hot?: string[] }
+interface ExplainOptions { fileInfo?: string; policy: string; path: string; publisher?: string; hash?: string; collection?: string; user?: string[]; interactive?: boolean; exact?: boolean; workspace?: string; json?: boolean; removable?: string[]; hot?: string[] }
 
 export function register(program: Command): void {
   program
@@ -24,8 +24,10 @@ export function register(program: Command): void {
     .option('--hash <hash>', 'the file hash: `SHA256 0x…` or 64 hex digits')
     .option('--file-info <file>', 'take the publisher and hash of --path from file facts (fileinfo --json, scan inventory, Get-AppLockerFileInformation JSON/CSV)')
     .option('--collection <type>', 'judge as this collection (Exe, Dll, Msi, Script, Appx) instead of by extension')
-    .option('--user <sids...>', 'SIDs of the principal (user and groups); default Everyone (S-1-1-0)')
-    .option('--interactive', 'add the implicit groups of an interactive logon (Everyone, Interactive, Authenticated Users, Users)')
+    .option('--user <names...>', 'the user and groups (SIDs or names: Everyone, BUILTIN\\Administrators, CONTOSO\\alice); evaluated with the token Windows builds; default Everyone (S-1-1-0)')
+    .option('--exact', 'evaluate only the SIDs given, as Test-AppLockerPolicy -User does (no implicit groups)')
+    .option('--workspace <dir>', 'resolve names and groups with this workspace\'s principals file and administrators')
+    .option('--interactive', 'with --exact or without --user: add the implicit groups of an interactive logon (Everyone, Interactive, Authenticated Users, Users)')
     .option('--removable <roots...>', 'drive roots %REMOVABLE% stands for (CD/DVD), e.g. D:')
     .option('--hot <roots...>', 'drive roots %HOT% stands for (USB), e.g. E:')
     .option('--json', 'machine-readable output: the file and the decision')
@@ -35,10 +37,11 @@ Examples:
   $ lockstep explain --policy finance.xml --path 'C:\\Tools\\bginfo.exe' --publisher 'O=MICROSOFT CORPORATION, L=REDMOND, S=WASHINGTON, C=US\\BGINFO\\BGINFO.EXE,4.21.0.0'
   $ lockstep explain --policy finance.xml --path 'D:\\x.ps1' --hash 'SHA256 0xEE80…' --user S-1-5-32-544 --json
 Exit: 0 allowed, 2 denied, 3 invalid policy, 1 bad input.`)
-    .action((o: ExplainOptions) => {
+    .action(async (o: ExplainOptions) => {
       const json = !!o.json;
       const policy = loadPolicyOrExit(o.policy, json);
-      const principal = principalFromOptions(o.user, o.interactive);
+      const directory = await directoryFromOptions(o.workspace);
+      const principal = principalFromOptions(o.user, o.interactive, { ...(o.exact ? { exact: true } : {}), ...(directory ? { directory } : {}) });
       const hashes = parseHashColumn(o.hash);
       if (!hashes) {
         err(`error: unreadable hash \`${o.hash}\``);

@@ -54,7 +54,10 @@ name: My organisation
 # domain: contoso.com          # DNS domain: events log FQDNs, the inventory short names
 store: .lockstep/evidence.db   # or a postgres:// URL, or env:LOCKSTEP_STORE_URL
 inventory: machines.csv        # name,ou per machine: resolves OU membership
-administrators: []             # SIDs of administrator accounts (RID 500 and system accounts are known)
+administrators: []             # administrators: SIDs or names (CONTOSO\\IT Admins); RID 500, system accounts and BUILTIN\\Administrators members are known
+# principals: [principals.csv]  # users' groups: \`whoami /user /groups /fo csv\` output or an AD export (user,userSid,group,groupSid)
+# blockInheritance: []          # OUs with Block Inheritance set (links above them apply only when enforced: true)
+# suggest: { versionFloor: lowest-seen }   # suggested publisher rules: lowest-seen (default) | exact | any
 groups:
   - name: Example group
     membership:
@@ -73,6 +76,7 @@ gpos:
     links:
       - target: Example group  # a group name or an OU distinguished name
         order: 1               # link order: 1 = highest precedence
+        # enforced: true       # an Enforced (No Override) link
     # enforcement: { Exe: AuditOnly, Script: AuditOnly }
 collection:
   channels: ["Microsoft-Windows-AppLocker/EXE and DLL", "Microsoft-Windows-AppLocker/MSI and Script"]

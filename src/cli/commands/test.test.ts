@@ -64,7 +64,7 @@ describe('lockstep test over the engine case corpus', () => {
       });
       // Export-Csv writes a #TYPE line and quotes every field; parseCsv copes with both.
       writeFileSync(csv, ['#TYPE Microsoft.Security.ApplicationId.PolicyManagement.PolicyModel.FileInformation', 'Path,Publisher,Hash,Collection', ...rows].join('\r\n'));
-      const code = await main(['test', '--policy', policyFile, '--file-info', csv, '--user', ...first.principal.sids, '--json']);
+      const code = await main(['test', '--policy', policyFile, '--file-info', csv, '--exact', '--user', ...first.principal.sids, '--json']);
       const out = JSON.parse(stdout) as Array<{ FilePath: string; PolicyDecision: string; MatchingRule: string; decision: { rule?: { id: string }; eventId?: number } }>;
       expect(out.length).toBe(cases.length);
       cases.forEach((c, i) => {
@@ -103,13 +103,29 @@ describe('lockstep test', () => {
     expect(stdout).toContain('Allowed by "(Default Rule) All files"');
   });
 
+  it('--user takes names and evaluates the token Windows builds (issue 10 item 2)', async () => {
+    // a deny of mshta.exe for Everyone applies to an administrator: the real token holds Everyone (§3.2, §3.4)
+    const p = join(tmp, 'mshta.xml');
+    writeFileSync(p, `<AppLockerPolicy Version="1"><RuleCollection Type="Exe" EnforcementMode="Enabled">
+<FilePathRule Id="fd686d83-a829-4351-8ff4-27c7de5755d2" Name="admins" Description="" UserOrGroupSid="S-1-5-32-544" Action="Allow"><Conditions><FilePathCondition Path="*" /></Conditions></FilePathRule>
+<FilePathRule Id="11111111-a829-4351-8ff4-27c7de5755d2" Name="no mshta" Description="" UserOrGroupSid="S-1-1-0" Action="Deny"><Conditions><FilePathCondition Path="%SYSTEM32%\\mshta.exe" /></Conditions></FilePathRule>
+</RuleCollection></AppLockerPolicy>`);
+    const mshta = 'C:\\Windows\\System32\\mshta.exe';
+    expect(await main(['test', '--policy', p, '--path', mshta, '--user', 'BUILTIN\\Administrators'])).toBe(2);
+    expect(await main(['test', '--policy', p, '--path', mshta, '--user', 'S-1-5-21-1-2-3-500'])).toBe(2);
+    // Test-AppLockerPolicy semantics on request: only the SID given, so the Everyone deny does not apply
+    expect(await main(['test', '--policy', p, '--path', mshta, '--user', 'Administrators', '--exact'])).toBe(0);
+    expect(await main(['test', '--policy', p, '--path', 'C:\\Tools\\x.exe', '--user', 'Everyone'])).toBe(2);
+    expect(await main(['test', '--policy', p, '--path', 'C:\\Tools\\x.exe', '--user', 'S-1-5-21-1-2-3-500'])).toBe(0);
+  });
+
   it('exits 3 on an invalid policy and 1 on a bad SID or no files', async () => {
     const bad = join(tmp, 'bad.xml');
     writeFileSync(bad, '<AppLockerPolicy Version="1"><RuleCollection Type="Exe" EnforcementMode="Enforce" /></AppLockerPolicy>');
     expect(await main(['test', '--policy', bad, '--path', 'C:\\a.exe'])).toBe(3);
     expect(stderr).toContain('is not a valid AppLocker policy');
-    expect(await main(['test', '--policy', policy, '--path', 'C:\\a.exe', '--user', 'Administrators'])).toBe(1);
-    expect(stderr).toContain('`Administrators` is not a SID');
+    expect(await main(['test', '--policy', policy, '--path', 'C:\\a.exe', '--user', 'CONTOSO\\nobody'])).toBe(1);
+    expect(stderr).toContain('`CONTOSO\\nobody` is neither a SID nor a known user or group name');
     expect(await main(['test', '--policy', policy])).toBe(1);
   });
 
@@ -146,7 +162,7 @@ describe('lockstep explain', () => {
   writeFileSync(policy, c.policyXml);
 
   it('prints the same text as explain() and exits by the verdict', async () => {
-    const args = ['explain', '--policy', policy, '--path', c.file.path, '--publisher', c.fileSpec.publisher!, '--user', ...c.principal.sids];
+    const args = ['explain', '--policy', policy, '--path', c.file.path, '--publisher', c.fileSpec.publisher!, '--exact', '--user', ...c.principal.sids];
     expect(await main(args)).toBe(0);
     const d = decide(compilePolicy(casePolicy(c.policyXml)), c.file, c.principal);
     expect(stdout).toBe(explain(d, c.file.path) + '\n');

@@ -10,9 +10,12 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { hasErrors } from '../../diag/index.js';
 import {
-  compilePolicy, decide, environment, explainLine, isAllowedVerdict, principalOf, WELL_KNOWN_SIDS,
-  type Decision, type Environment, type Principal,
+  compilePolicy, decide, environment, explainLine, isAllowedVerdict, principalOf, resolveSidName, tokenOfSids, WELL_KNOWN_SIDS,
+  type Decision, type Environment, type Principal, type PrincipalDirectory,
 } from '../../engine/index.js';
+import { loadWorkspace } from '../../app/index.js';
+import type { Diagnostic } from '../../diag/index.js';
+import { nodeWorkspaceFiles } from '../../store/index.js';
 import { parsePolicy, type AppLockerPolicy, type FileHashType, type FileInformation } from '../../policy/index.js';
 import { missingFactsNote } from '../missing-facts.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
@@ -35,24 +38,36 @@ export function loadPolicyOrExit(file: string, json: boolean): AppLockerPolicy {
   return r.value.policy;
 }
 
-const SID_RE = /^S-1-\d+(-\d+)*$/i;
-
 /**
- * The principal: the given SIDs (Test-AppLockerPolicy `-User <group>` semantics, no nested expansion,
- * §3.4), plus the implicit groups of an interactive logon with `--interactive`; Everyone when none (§8.1).
+ * The principal of `--user` (issue 10 item 2). Each value is a SID or a name (`Everyone`,
+ * `BUILTIN\Administrators`, `CONTOSO\alice` — names beyond the well-known ones come from the workspace's
+ * principals file). By default the token Windows would build (engine `tokenOfSids`: the user plus Everyone,
+ * Interactive, Authenticated Users, Users, their groups, Administrators for administrators, §3.4); with
+ * `--exact` only the SIDs given, as Test-AppLockerPolicy `-User <group>` evaluates. Everyone when none (§8.1).
  */
-export function principalFromOptions(users: readonly string[] | undefined, interactive: boolean | undefined): Principal {
-  const sids = [...(users ?? [])];
-  for (const s of sids) {
-    if (!SID_RE.test(s)) {
-      err(`error: \`${s}\` is not a SID`);
-      err('  help: give SIDs such as `S-1-5-32-544`; names cannot be resolved offline');
+export function principalFromOptions(users: readonly string[] | undefined, interactive: boolean | undefined, opts: { exact?: boolean; directory?: PrincipalDirectory } = {}): Principal {
+  const sids: string[] = [];
+  for (const u of users ?? []) {
+    const sid = resolveSidName(u, opts.directory?.names);
+    if (!sid) {
+      err(`error: \`${u}\` is neither a SID nor a known user or group name`);
+      err(`  help: give a SID (\`S-1-5-21-…\`), a well-known name (\`Everyone\`, \`BUILTIN\\Administrators\`) or, with \`--workspace\`, a name from the workspace's principals file`);
       throw new CliExit(ExitCode.ToolFailure);
     }
+    sids.push(sid);
   }
-  if (interactive) sids.push(WELL_KNOWN_SIDS.Everyone, WELL_KNOWN_SIDS.Interactive, WELL_KNOWN_SIDS.AuthenticatedUsers, WELL_KNOWN_SIDS.Users);
-  if (sids.length === 0) sids.push(WELL_KNOWN_SIDS.Everyone);
-  return principalOf(sids);
+  if (sids.length === 0) return principalOf([WELL_KNOWN_SIDS.Everyone, ...(interactive ? [WELL_KNOWN_SIDS.Interactive, WELL_KNOWN_SIDS.AuthenticatedUsers, WELL_KNOWN_SIDS.Users] : [])]);
+  if (opts.exact) return principalOf([...sids, ...(interactive ? [WELL_KNOWN_SIDS.Everyone, WELL_KNOWN_SIDS.Interactive, WELL_KNOWN_SIDS.AuthenticatedUsers, WELL_KNOWN_SIDS.Users] : [])]);
+  return tokenOfSids(sids, opts.directory);
+}
+
+/** The principals directory of `--workspace` (users' groups, administrators), or none. */
+export async function directoryFromOptions(workspace: string | undefined): Promise<PrincipalDirectory | undefined> {
+  if (!workspace) return undefined;
+  const r = await loadWorkspace(nodeWorkspaceFiles(workspace));
+  reportDiagnostics(r.diagnostics as Diagnostic[]);
+  if (!r.ok) throw new CliExit(ExitCode.InvalidPolicy);
+  return r.value.directory;
 }
 
 /** The machine the policy is evaluated for: `%REMOVABLE%` and `%HOT%` roots come from the options (§4.1). */
@@ -121,7 +136,7 @@ function csvField(s: string): string {
   return csvCell(s); // quoting + formula neutralisation (issue 12)
 }
 
-interface TestOptions { policy: string; path?: string[]; fileInfo?: string; user?: string[]; interactive?: boolean; json?: boolean; csv?: boolean; removable?: string[]; hot?: string[] }
+interface TestOptions { policy: string; path?: string[]; fileInfo?: string; user?: string[]; interactive?: boolean; exact?: boolean; workspace?: string; json?: boolean; csv?: boolean; removable?: string[]; hot?: string[] }
 
 export function register(program: Command): void {
   program
@@ -130,26 +145,31 @@ export function register(program: Command): void {
     .requiredOption('--policy <file>', 'AppLocker policy XML')
     .option('--path <paths...>', 'Windows file paths to decide (path rules only: no publisher or hash facts)')
     .option('--file-info <file>', 'Get-AppLockerFileInformation output: Export-Csv CSV or JSON with Path, Publisher, Hash')
-    .option('--user <sids...>', 'SIDs of the principal (user and groups); default Everyone (S-1-1-0)')
-    .option('--interactive', 'add the implicit groups of an interactive logon (Everyone, Interactive, Authenticated Users, Users)')
+    .option('--user <names...>', 'the user and groups (SIDs or names: Everyone, BUILTIN\\Administrators, CONTOSO\\alice); evaluated with the token Windows builds; default Everyone (S-1-1-0)')
+    .option('--exact', 'evaluate only the SIDs given, as Test-AppLockerPolicy -User does (no implicit groups)')
+    .option('--workspace <dir>', 'resolve names and groups with this workspace\'s principals file and administrators')
+    .option('--interactive', 'with --exact or without --user: add the implicit groups of an interactive logon (Everyone, Interactive, Authenticated Users, Users)')
     .option('--removable <roots...>', 'drive roots %REMOVABLE% stands for (CD/DVD), e.g. D:')
     .option('--hot <roots...>', 'drive roots %HOT% stands for (USB), e.g. E:')
     .option('--json', 'machine-readable output: one object per file with the full decision')
     .option('--csv', 'CSV output with the columns FilePath, PolicyDecision, MatchingRule')
     .addHelpText('after', `
 Examples:
-  $ lockstep test --policy finance.xml --path 'C:\\Users\\ann\\Downloads\\tool.exe' --user S-1-5-21-1-2-3-1001 --interactive
+  $ lockstep test --policy finance.xml --path 'C:\\Users\\ann\\Downloads\\tool.exe' --user S-1-5-21-1-2-3-1001
+  $ lockstep test --policy finance.xml --path 'C:\\Windows\\System32\\mshta.exe' --user 'BUILTIN\\Administrators'
+  $ lockstep test --policy finance.xml --path 'C:\\Apps\\x.exe' --user 'CONTOSO\\alice' --workspace ws
   $ lockstep test --policy finance.xml --file-info alfi.csv --csv > decisions.csv
   $ lockstep test --policy finance.xml --file-info alfi.json --user S-1-5-32-544 --json | jq '.[] | select(.PolicyDecision != "Allowed")'
 Exit: 0 every file allowed, 2 some file denied, 3 invalid policy, 1 unreadable input.`)
-    .action((o: TestOptions) => {
+    .action(async (o: TestOptions) => {
       const json = !!o.json;
       if (!o.path?.length && !o.fileInfo) {
         err('error: give files with --path or --file-info');
         throw new CliExit(ExitCode.ToolFailure);
       }
       const policy = loadPolicyOrExit(o.policy, json);
-      const principal = principalFromOptions(o.user, o.interactive);
+      const directory = await directoryFromOptions(o.workspace);
+      const principal = principalFromOptions(o.user, o.interactive, { ...(o.exact ? { exact: true } : {}), ...(directory ? { directory } : {}) });
       const files: FileInformation[] = [...(o.path ?? []).map((path) => ({ path, hashes: {} })), ...(o.fileInfo ? readFileInfo(o.fileInfo) : [])];
       const compiled = compilePolicy(policy, environmentFromOptions(o));
       if (!json) reportDiagnostics(compiled.diagnostics, o.policy);

@@ -3,10 +3,9 @@
  * turns what an event says about a file (variable-form FilePath, SHA-256 FileHash, FQBN; §9.3) into the
  * FileInformation the engine decides on. Variable-form paths are expanded with the engine's default
  * environment (C:\Windows, C:\Program Files…, §4.1), which is how the logged form was made (§4.3). This is
- * the default decider for candidate replay and for the simulator; analysis/replay.ts is the small
- * evidence-level evaluator it is compared against in tests.
+ * the one decider of readiness replay, suggestion coverage and the simulator (issue 10 item 8).
  */
-import { compilePolicy, decide, DEFAULT_ENVIRONMENT, isAllowedVerdict, principalOf, type Environment } from '../../engine/index.js';
+import { compilePolicy, decide, DEFAULT_ENVIRONMENT, isAllowedVerdict, principalOf, type Environment, type Principal } from '../../engine/index.js';
 import type { FileInformation } from '../../policy/file-information.js';
 import { parseFqbn } from '../../policy/fqbn.js';
 import type { AppLockerPolicy } from '../../policy/model.js';
@@ -38,8 +37,15 @@ export function factsToFileInformation(f: EvidenceFacts, env: Environment = DEFA
  */
 export function engineDecider(policy: AppLockerPolicy, env: Environment = DEFAULT_ENVIRONMENT): EvidenceDecider {
   const compiled = compilePolicy(policy, env);
-  return (facts, sids) => {
-    const d = decide(compiled, factsToFileInformation(facts, env), principalOf(sids));
+  const tokens = new WeakMap<ReadonlySet<string>, Principal>();
+  return (facts, who) => {
+    let p: Principal;
+    if (who instanceof Set) {
+      const set = who as ReadonlySet<string>;
+      p = tokens.get(set) ?? principalOf(set);
+      tokens.set(set, p);
+    } else p = who as Principal;
+    const d = decide(compiled, factsToFileInformation(facts, env), p);
     return {
       verdict: d.verdict,
       ...(d.rule ? { ruleId: d.rule.id, ruleName: d.rule.name } : {}),

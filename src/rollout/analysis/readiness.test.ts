@@ -140,15 +140,31 @@ readiness: { minDays: 1, minReportingShare: 0.5 }
     expect(g.machines).toBe(2);
     expect(g.machinesReporting).toBe(1);
     expect(g.quietMachines).toEqual(['OPS-2']);
+    // replayed through the GPO's current policy (the default rules): the administrator is allowed by the
+    // BUILTIN\Administrators rule, the other user is not — whatever the audit events said
     expect(g.wouldBlock).toHaveLength(1);
-    expect(g.wouldBlock[0]).toMatchObject({ byAdministrator: true, userWritable: true, events: 3, userCount: 2, cause: 'audited' });
+    expect(g.wouldBlock[0]).toMatchObject({ byAdministrator: false, userWritable: true, userCount: 1, users: ['S-1-5-21-9-9-9-2000'], cause: 'not-allowed', loggedOutcomes: ['audited'] });
     expect(g.suggestions).toEqual([]); // user-writable, unsigned, no hash: no safe rule to suggest
-    expect(g.reasons.map((r) => r.code).sort()).toEqual(['rollout.readiness.admin-blocked', 'rollout.readiness.window-shorter-than-asked', 'rollout.readiness.would-block']);
-    // replayed through the same policy as a candidate: the administrator is allowed by the default admin rule
-    const cand = await analyseReadiness({ ...base, candidate: { name: 'c.xml', policy } });
-    const c = cand.gpos[0]!.groups[0]!;
-    expect(c.wouldBlock.map((f) => [f.cause, f.users, f.byAdministrator])).toEqual([['candidate-denied', ['S-1-5-21-9-9-9-2000'], false]]);
-    expect(c.reasons.map((r) => r.code)).toContain('rollout.readiness.replay-incomplete');
-    expect(c.reasons.map((r) => r.code)).not.toContain('rollout.readiness.admin-blocked');
+    expect(g.reasons.filter((r) => r.severity !== 'info').map((r) => r.code).sort()).toEqual(['rollout.readiness.replay-incomplete', 'rollout.readiness.window-shorter-than-asked', 'rollout.readiness.would-block']);
+    // the same user listed as an administrator in the workspace: the token carries BUILTIN\Administrators
+    const ws2 = parseWorkspace(`version: 1
+name: t
+administrators: ["S-1-5-21-9-9-9-1234", "S-1-5-21-9-9-9-2000"]
+groups:
+  - name: Ops
+    membership: { computers: [OPS-1, OPS-2] }
+gpos:
+  - name: G
+    guid: "{11111111-2222-3333-4444-555555555555}"
+    policy: g.xml
+    links: [Ops]
+readiness: { minDays: 1, minReportingShare: 0.5 }
+`);
+    if (!ws2.ok) throw new Error('workspace');
+    const admins = await analyseReadiness({ ...base, workspace: ws2.value });
+    expect(admins.gpos[0]!.groups[0]!.wouldBlock).toEqual([]);
+    // nothing would be blocked, but OPS-2 never reported: that is a gap, not "nothing would be blocked"
+    expect(admins.gpos[0]!.verdict).toBe('INSUFFICIENT EVIDENCE');
+    expect(admins.gpos[0]!.sufficiency.gaps.map((x) => x.message).join('\n')).toContain('OPS-2');
   });
 });

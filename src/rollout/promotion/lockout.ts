@@ -3,14 +3,15 @@
  * collection that has rules but none that lets Windows (and, for Exe, Program Files) run makes every
  * logon fail — AppLocker's implicit deny (applocker.md §3.2 rule 4) applies to explorer.exe and userinit.exe
  * as to any other file, and the DLL collection checks every library Windows loads (§3.7).
- * Probes: well-known files a standard user's session must run, decided by the evidence-level evaluator
- * (analysis/replay.ts) as Everyone/Users/Interactive/Authenticated Users (§4.4 token). An empty collection
+ * Probes: well-known files a standard user's session must run, decided by the engine (analysis/engine-decider.ts,
+ * the one evaluator) with the token of a standard interactive user (Everyone/Users/Interactive/Authenticated Users, §3.4). An empty collection
  * allows everything (§3.2 rule 1) and is no lock-out.
  * Same signature as the lint rule `policy/lint/lockout.ts` (another branch); the lead folds the two.
  */
 import type { Diagnostic } from '../../diag/index.js';
 import { findCollection, type AppLockerPolicy, type RuleCollectionType } from '../../policy/model.js';
-import { evidenceDecider, principalFor, type EvidenceFacts } from '../analysis/replay.js';
+import { engineDecider } from '../analysis/engine-decider.js';
+import { principalFor, type EvidenceFacts } from '../analysis/replay.js';
 
 /** Microsoft's Windows signing publisher as AppLocker logs it (§5.2 FQBN: publisher\product\binary\version). */
 const WINDOWS_PUBLISHER = 'O=MICROSOFT CORPORATION, L=REDMOND, S=WASHINGTON, C=US';
@@ -41,7 +42,7 @@ const PROBES: readonly Probe[] = [
  */
 export function lockoutFindings(policy: AppLockerPolicy, collections: readonly RuleCollectionType[], file?: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const decide = evidenceDecider(policy);
+  const decide = engineDecider(policy);
   const user = principalFor(undefined, false);
   for (const p of PROBES) {
     if (!collections.includes(p.collection)) continue;

@@ -7,7 +7,11 @@
  */
 import * as echarts from 'echarts';
 import { renderDiagnostic } from '../../diag/index.js';
-import type { GpoReadiness, GroupReadiness, ReadinessReport, ReadinessVerdict } from '../analysis/readiness.js';
+import type { Diagnostic } from '../../diag/index.js';
+import type { CollectionSummary, GpoReadiness, GroupReadiness, ReadinessReport, ReadinessVerdict } from '../analysis/readiness.js';
+import type { WouldBlockFile } from '../analysis/would-block.js';
+import type { ReadinessThresholds } from '../workspace/model.js';
+import { fileLines, type FileLine } from './text.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -41,8 +45,8 @@ function overTimeChart(g: GpoReadiness, r: ReadinessReport): string {
     return { name: grp.group, type: 'line' as const, showSymbol: false, data: days.map((d) => per.get(d) ?? 0) };
   });
   return renderChartSvg({
-    title: { text: 'Would-be-blocked executions per day (audit events)', textStyle: { fontSize: 13 } },
-    legend: { top: 24 }, grid: { top: 60, left: 50, right: 20, bottom: 40 },
+    title: { text: 'Audited or blocked executions per day (as logged)', textStyle: { fontSize: 13 } },
+    legend: { top: 28, type: 'scroll' }, grid: { top: 64, left: 50, right: 20, bottom: 40 },
     xAxis: { type: 'category', data: days }, yAxis: { type: 'value' }, series,
   });
 }
@@ -65,8 +69,9 @@ function coverageChart(g: GpoReadiness): string {
   const covered = g.groups.map((x) => Math.min(x.suggestions.reduce((s, r) => s + r.events, 0), x.wouldBlock.reduce((s, f) => s + f.events, 0)));
   const uncovered = g.groups.map((x, i) => x.wouldBlock.reduce((s, f) => s + f.events, 0) - covered[i]!);
   return renderChartSvg({
-    title: { text: 'Coverage: machines reporting, and would-be-blocked executions the suggested rules cover', textStyle: { fontSize: 13 } },
-    legend: { top: 24 }, grid: [{ top: 70, left: 110, right: '55%', bottom: 30 }, { top: 70, left: '55%', right: 20, bottom: 30 }],
+    title: { text: 'Machines reporting · executions the suggested rules cover', textStyle: { fontSize: 13 } },
+    // the legend sits under the title, the grids under the legend: nothing overlaps
+    legend: { top: 28, left: 'center', itemGap: 16 }, grid: [{ top: 70, left: 110, right: '55%', bottom: 30 }, { top: 70, left: '55%', right: 20, bottom: 30 }],
     xAxis: [{ type: 'value', gridIndex: 0 }, { type: 'value', gridIndex: 1 }],
     yAxis: [{ type: 'category', data: names, gridIndex: 0 }, { type: 'category', data: names, gridIndex: 1 }],
     series: [
@@ -78,17 +83,52 @@ function coverageChart(g: GpoReadiness): string {
   }, 720, Math.max(200, 110 + names.length * 34));
 }
 
-function groupHtml(g: GroupReadiness): string {
-  const rows = g.wouldBlock.slice(0, 200).map((f) => `<tr><td>${escapeHtml(f.collection)}</td><td class="p">${escapeHtml(f.filePath)}</td><td>${f.events}</td><td>${f.userCount}</td><td>${f.computerCount}</td><td>${escapeHtml([f.cause, f.approvedApp ? `approved: ${f.approvedApp}` : '', f.byAdministrator ? 'administrator' : '', f.userWritable ? 'user-writable' : '', f.fqbnText ? 'signed' : 'unsigned'].filter(Boolean).join(', '))}</td></tr>`).join('\n');
-  const sugg = g.suggestions.map((s) => `<tr><td>${s.type}</td><td>${escapeHtml(s.collection)}</td><td>${escapeHtml(s.rule.name)}</td><td>${s.files}</td><td>${s.events}</td><td>${escapeHtml(s.reason)}</td></tr>`).join('\n');
-  const colls = g.collections.map((c) => `<li>${escapeHtml(c.collection)}: <b>${escapeHtml(c.mode)}</b>${c.modeSource ? ` (set by ${escapeHtml(c.modeSource)})` : ''}, ${c.rules} rules (${escapeHtml(Object.entries(c.ruleSources).map(([k, v]) => `${v} from ${k}`).join(', '))})</li>`).join('');
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+/** Text with `code` spans (diagnostic style, STYLE-E3) as HTML: escaped, <code> instead of Markdown backticks. */
+function codeHtml(text: string): string {
+  return escapeHtml(text).replace(/`([^`]*)`/g, '<code>$1</code>');
+}
+
+function diagHtml(d: Diagnostic): string {
+  return codeHtml(renderDiagnostic(d));
+}
+
+const SHOWN = 25;
+
+/** A table of files, per-user installs collapsed; long lists folded behind a count. */
+function filesTable(files: readonly WouldBlockFile[]): string {
+  const lines = fileLines(files);
+  const row = (f: FileLine): string => `<tr><td>${escapeHtml(f.collection)}</td><td class="p">${escapeHtml(f.path)}${f.paths > 1 ? ` <small>(${f.paths} profile paths)</small>` : ''}</td><td>${f.events}</td><td>${f.userCount}</td><td>${f.computerCount}</td><td>${escapeHtml(f.tags)}</td></tr>`;
+  const head = '<thead><tr><th>Collection</th><th>File (as logged)</th><th>Executions</th><th>Users</th><th>Machines</th><th>Notes</th></tr></thead>';
+  const first = lines.slice(0, SHOWN).map(row).join('\n');
+  const rest = lines.slice(SHOWN, 500);
+  return `<table>${head}<tbody>${first}</tbody></table>${rest.length ? `<details><summary>${plural(lines.length - SHOWN, 'more file')}</summary><table>${head}<tbody>${rest.map(row).join('\n')}</tbody></table>${lines.length > 500 ? `<p>… ${lines.length - 500} more in the JSON report</p>` : ''}</details>` : ''}`;
+}
+
+function collectionHtml(c: CollectionSummary): string {
+  const before = c.modeBefore !== c.mode || c.modeSourceBefore !== c.modeSource ? ` (today ${escapeHtml(c.modeBefore)}${c.modeSourceBefore ? ` from ${escapeHtml(c.modeSourceBefore)}` : ''})` : '';
+  return `<li>${escapeHtml(c.collection)}: after the change <b>${escapeHtml(c.mode)}</b>${c.modeSource ? ` (set by ${escapeHtml(c.modeSource)})` : ''}${before}, ${plural(c.rules, 'rule')} (${escapeHtml(Object.entries(c.ruleSources).map(([k, v]) => `${v} from ${k}`).join(', '))})${c.judged ? '' : ` — <i>not counted: ${codeHtml(c.notJudgedBecause ?? '')}</i>`}</li>`;
+}
+
+function groupHtml(g: GroupReadiness, t: ReadinessThresholds): string {
+  const sugg = g.suggestions.map((s) => `<tr><td>${s.type}</td><td>${escapeHtml(s.collection)}</td><td>${escapeHtml(s.rule.name)}</td><td>${s.files}</td><td>${s.events}</td><td>${s.users}</td><td>${s.machines}</td><td>${codeHtml(s.reason)}</td></tr>`).join('\n');
+  const colls = g.profiles.length > 1
+    ? g.profiles.map((p) => `<li>${plural(p.machines, 'machine')} (${escapeHtml(p.sample.slice(0, 3).join(', '))}${p.machines > 3 ? ', …' : ''}): ${escapeHtml(p.gpos.map((x) => x.name).join(' → '))}<ul>${p.collections.map(collectionHtml).join('')}</ul></li>`).join('')
+    : g.collections.map(collectionHtml).join('');
+  const total = g.wouldBlock.reduce((s, f) => s + f.events, 0);
+  const d = g.delta;
   return `<section class="group"><h3>${escapeHtml(g.group)} — <span class="${verdictClass(g.verdict)}">${g.verdict}</span></h3>
-<p>GPOs, lowest precedence first: ${g.gpos.map((x) => escapeHtml(`${x.name} [${x.target}, link ${x.order}]`)).join(' → ')}${g.support ? ` · support: ${escapeHtml(g.support)}` : ''}</p>
+<p>GPOs, lowest precedence first: ${g.gpos.map((x) => escapeHtml(`${x.name} [${x.target}, link ${x.order}${x.enforced ? ', enforced' : ''}]`)).join(' → ')}${g.support ? ` · support: ${escapeHtml(g.support)}` : ''}</p>
 <ul>${colls}</ul>
-<p>Evidence ${escapeHtml(g.window.firstSeen?.slice(0, 10) ?? '—')} → ${escapeHtml(g.window.lastSeen?.slice(0, 10) ?? '—')} (${g.window.days} days, ${g.window.events} events); ${g.machinesReporting} of ${g.machines} machines reporting${g.quietMachines.length ? `; quiet: ${escapeHtml(g.quietMachines.slice(0, 10).join(', '))}` : ''}</p>
-${g.reasons.length ? `<ul class="reasons">${g.reasons.map((r) => `<li class="${r.severity}">${escapeHtml(renderDiagnostic(r))}</li>`).join('')}</ul>` : ''}
-${rows ? `<table><thead><tr><th>Collection</th><th>File (as logged)</th><th>Executions</th><th>Users</th><th>Machines</th><th>Notes</th></tr></thead><tbody>${rows}</tbody></table>` : '<p>Nothing would be blocked under Enforce.</p>'}
-${sugg ? `<h4>Suggested rules</h4><table><thead><tr><th>Type</th><th>Collection</th><th>Rule</th><th>Files</th><th>Executions</th><th>Why</th></tr></thead><tbody>${sugg}</tbody></table>` : ''}
+<p>Evidence ${escapeHtml(g.window.firstSeen?.slice(0, 10) ?? '—')} → ${escapeHtml(g.window.lastSeen?.slice(0, 10) ?? '—')} (${plural(g.window.days, 'day')}, ${plural(g.window.events, 'event')}); ${g.machinesReporting} of ${plural(g.machines, 'machine')} reporting${g.quietMachines.length ? `; quiet: ${escapeHtml(g.quietMachines.slice(0, 10).join(', '))}${g.quietMachines.length > 10 ? ` and ${g.quietMachines.length - 10} more` : ''}` : ''}</p>
+${g.reasons.length ? `<ul class="reasons">${g.reasons.map((r) => `<li class="${r.severity}">${diagHtml(r)}</li>`).join('')}</ul>` : ''}
+${g.wouldBlock.length ? `<h4>Would be blocked under Enforce: ${plural(g.wouldBlock.length, 'file')}, ${plural(total, 'execution')}</h4>${g.verdict === 'READY' ? `<p>Not blocking the move: within the thresholds (≤ ${t.maxWouldBlock ?? 'any'} executions in all, none of an approved application or an administrator).</p>` : ''}${filesTable(g.wouldBlock)}` : '<p>Nothing would be blocked under Enforce.</p>'}
+${g.notCounted.length ? `<details><summary>Not counted — collections this change does not enforce: ${plural(g.notCounted.length, 'file')}</summary>${filesTable(g.notCounted)}</details>` : ''}
+${d ? `<h4>Candidate vs current policy</h4><p>${plural(d.newlyAllowed.length, 'file')} newly allowed, ${plural(d.stillBlocked.length, 'file')} still blocked, ${plural(d.newlyBlocked.length, 'file')} newly blocked</p>${d.newlyBlocked.length ? `<h5>Newly blocked (allowed today)</h5>${filesTable(d.newlyBlocked)}` : ''}${d.newlyAllowed.length ? `<details><summary>Newly allowed: ${plural(d.newlyAllowed.length, 'file')}</summary>${filesTable(d.newlyAllowed)}</details>` : ''}${d.stillBlocked.length ? `<details><summary>Still blocked: ${plural(d.stillBlocked.length, 'file')}</summary>${filesTable(d.stillBlocked)}</details>` : ''}` : ''}
+${sugg ? `<h4>Suggested rules</h4><table><thead><tr><th>Type</th><th>Collection</th><th>Rule</th><th>Files</th><th>Executions</th><th>Users</th><th>Machines</th><th>Why</th></tr></thead><tbody>${sugg}</tbody></table>` : ''}
 </section>`;
 }
 
@@ -100,7 +140,7 @@ function verdictClass(v: ReadinessVerdict): string {
 function gapsHtml(g: GpoReadiness): string {
   const gaps = [...g.sufficiency.gaps].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'insufficient' ? -1 : 1));
   if (gaps.length === 0) return '';
-  const rows = gaps.slice(0, 200).map((x) => `<tr class="${x.severity}"><td>${x.severity === 'insufficient' ? 'gap' : 'note'}</td><td>${escapeHtml(x.group)}</td><td>${escapeHtml(x.from ?? '')}${x.to && x.to !== x.from ? ` → ${escapeHtml(x.to)}` : ''}</td><td>${escapeHtml(x.message)}${x.help ? `<br><small>${escapeHtml(x.help)}</small>` : ''}</td></tr>`).join('\n');
+  const rows = gaps.slice(0, 200).map((x) => `<tr class="${x.severity}"><td>${x.severity === 'insufficient' ? 'gap' : 'note'}</td><td>${escapeHtml(x.group)}</td><td>${escapeHtml(x.from ?? '')}${x.to && x.to !== x.from ? ` → ${escapeHtml(x.to)}` : ''}</td><td>${codeHtml(x.message)}${x.help ? `<br><small>${codeHtml(x.help)}</small>` : ''}</td></tr>`).join('\n');
   const more = gaps.length > 200 ? `<p>… ${gaps.length - 200} more in the JSON report.</p>` : '';
   return `<h3>Evidence gaps</h3><table class="gaps"><thead><tr><th></th><th>Group</th><th>Dates</th><th>What is missing</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
 }
@@ -109,12 +149,12 @@ function gapsHtml(g: GpoReadiness): string {
 export function renderReadinessHtml(r: ReadinessReport): string {
   const gpos = r.gpos.map((g) => `<section class="gpo"><h2>${escapeHtml(g.gpo)} <small>${escapeHtml(g.guid)}</small> — <span class="${verdictClass(g.verdict)}">${g.verdict}</span></h2>
 <p>Collections: ${escapeHtml(g.collections.join(', ') || 'none')}${g.candidate ? ` · candidate policy: ${escapeHtml(g.candidate)}` : ''}</p>
-${g.reasons.length ? `<ul class="reasons">${g.reasons.map((x) => `<li class="${x.severity}">${escapeHtml(renderDiagnostic(x))}</li>`).join('')}</ul>` : ''}
+${g.reasons.length ? `<ul class="reasons">${g.reasons.map((x) => `<li class="${x.severity}">${diagHtml(x)}</li>`).join('')}</ul>` : ''}
 ${gapsHtml(g)}
 <figure class="chart" data-chart="over-time">${overTimeChart(g, r)}</figure>
 <figure class="chart" data-chart="top-files">${topFilesChart(g)}</figure>
 <figure class="chart" data-chart="coverage">${coverageChart(g)}</figure>
-${g.groups.map(groupHtml).join('\n')}
+${g.groups.map((x) => groupHtml(x, r.thresholds)).join('\n')}
 </section>`).join('\n');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Lockstep readiness — ${escapeHtml(r.workspace)}</title>
@@ -127,7 +167,7 @@ section.gpo{border-top:2px solid #444;margin-top:2em}figure.chart{margin:1em 0}
 </style></head><body>
 <h1>Lockstep readiness report</h1>
 <p>${escapeHtml(r.workspace)} · window ${escapeHtml(r.since.slice(0, 10))} → ${escapeHtml(r.until.slice(0, 10))} · overall <b class="${verdictClass(r.verdict)}">${r.verdict}</b></p>
-${r.notes.length ? `<ul class="reasons">${r.notes.map((x) => `<li class="${x.severity}">${escapeHtml(renderDiagnostic(x))}</li>`).join('')}</ul>` : ''}
+${r.notes.length ? `<ul class="reasons">${r.notes.map((x) => `<li class="${x.severity}">${diagHtml(x)}</li>`).join('')}</ul>` : ''}
 ${gpos}
 </body></html>
 `;

@@ -15,6 +15,7 @@ export function readinessJson(r: ReadinessReport): Record<string, unknown> {
     thresholds: r.thresholds,
     notes: r.notes.map(diagnosticToJson),
     ...(r.ingest ? { ingest: r.ingest } : {}),
+    computers: r.computers,
     gpos: r.gpos.map((g) => ({
       gpo: g.gpo, guid: g.guid, collections: g.collections, verdict: g.verdict,
       ...(g.candidate ? { candidate: g.candidate } : {}),

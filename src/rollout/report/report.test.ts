@@ -61,3 +61,12 @@ describe('readiness reports', () => {
     expect(html).not.toContain('<img src=x');
   });
 });
+
+describe('HTML shows no Markdown', () => {
+  it('has no backticks: code spans become <code>', async () => {
+    const r = await report();
+    const html = renderReadinessHtml(r);
+    expect(html).toContain('<code>');
+    expect(html.replace(/<svg[\s\S]*?<\/svg>/g, '')).not.toContain('`');
+  });
+});

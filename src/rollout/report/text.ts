@@ -4,11 +4,12 @@
  * and the suggested rules). Used by `lockstep report readiness` and `lockstep demo`. Pure: returns a string.
  */
 import { renderDiagnostic } from '../../diag/index.js';
-import type { GpoReadiness, GroupReadiness, ReadinessReport } from '../analysis/readiness.js';
+import type { CollectionSummary, GpoReadiness, GroupReadiness, ReadinessReport } from '../analysis/readiness.js';
+import type { ReadinessThresholds } from '../workspace/model.js';
 import type { WouldBlockFile } from '../analysis/would-block.js';
 
 /** A file as people think of it: the same binary under every user profile is one line. */
-interface FileLine {
+export interface FileLine {
   readonly collection: string;
   readonly path: string;
   readonly paths: number;
@@ -25,11 +26,11 @@ export function profileWildcard(path: string): string {
   return path.replace(/^(%OSDRIVE%\\USERS\\)[^\\]+\\/i, '$1*\\');
 }
 
-function fileLines(files: readonly WouldBlockFile[]): FileLine[] {
+export function fileLines(files: readonly WouldBlockFile[]): FileLine[] {
   const m = new Map<string, FileLine & { events: number; paths: number }>();
   for (const f of files) {
     const path = profileWildcard(f.filePath);
-    const tags = [f.cause, f.approvedApp ? `approved: ${f.approvedApp}` : '', f.byAdministrator ? 'administrator' : '', f.userWritable ? 'user-writable' : '', f.fqbnText ? 'signed' : 'unsigned'].filter(Boolean).join(', ');
+    const tags = [f.cause === 'denied' ? `denied by ${f.ruleName ?? 'a deny rule'}` : 'no rule allows it', f.approvedApp ? `approved: ${f.approvedApp}` : '', f.byAdministrator ? 'administrator' : '', f.userWritable ? 'user-writable' : '', f.fqbnText ? 'signed' : 'unsigned'].filter(Boolean).join(', ');
     const key = [f.collection, path, f.fileHash ?? '', f.fqbnText ?? '', tags].join('|');
     let l = m.get(key);
     if (!l) m.set(key, (l = { collection: f.collection, path, paths: 0, events: 0, users: new Set(), userCount: 0, computers: new Set(), computerCount: 0, tags }));
@@ -57,32 +58,62 @@ function sample(list: readonly string[], n = 3): string {
   return list.slice(0, n).join(', ') + (list.length > n ? ', …' : '');
 }
 
-function groupText(g: GroupReadiness, lines: string[]): void {
-  lines.push(`  group ${g.group}${g.support ? ` (support: ${g.support})` : ''}: ${g.verdict}`);
-  lines.push(`    GPOs, lowest precedence first: ${g.gpos.map((x) => `${x.name} [${x.target}, link ${x.order}]`).join(' → ')}`);
-  for (const c of g.collections) {
-    const src = Object.entries(c.ruleSources).map(([k, v]) => `${v} from ${k}`).join(', ');
-    lines.push(`    ${c.collection}: ${c.mode}${c.modeSource ? ` (set by ${c.modeSource})` : ''}, ${c.rules} rules${src ? ` (${src})` : ''}; would block ${c.wouldBlockFiles} files / ${c.wouldBlockEvents} executions`);
+function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+function fileList(files: readonly WouldBlockFile[], lines: string[], indent: string, max = MAX_FILES): void {
+  const fl = fileLines(files);
+  for (const f of fl.slice(0, max)) {
+    lines.push(`${indent}${f.collection.padEnd(6)} ${f.path}${f.paths > 1 ? ` (${f.paths} profile paths)` : ''}`);
+    lines.push(`${indent}       ${plural(f.events, 'execution')}, ${plural(f.userCount, 'user')} (${sample([...f.users].sort(), 2)}), ${plural(f.computerCount, 'machine')} (${sample([...f.computers].sort(), 2)}) [${f.tags}]`);
   }
+  if (fl.length > max) lines.push(`${indent}… ${fl.length - max} more (use --json or --html for all)`);
+}
+
+function collectionLine(c: CollectionSummary): string {
+  const src = Object.entries(c.ruleSources).map(([k, v]) => `${v} from ${k}`).join(', ');
+  const before = c.modeBefore !== c.mode || c.modeSourceBefore !== c.modeSource ? ` (today ${c.modeBefore}${c.modeSourceBefore ? ` from ${c.modeSourceBefore}` : ''})` : '';
+  return `${c.collection}: after the change ${c.mode}${c.modeSource ? ` (set by ${c.modeSource})` : ''}${before}, ${plural(c.rules, 'rule')}${src ? ` (${src})` : ''}; would block ${plural(c.wouldBlockFiles, 'file')} / ${plural(c.wouldBlockEvents, 'execution')}${c.judged ? '' : ' — not counted'}`;
+}
+
+function groupText(g: GroupReadiness, lines: string[], t: ReadinessThresholds): void {
+  lines.push(`  group ${g.group}${g.support ? ` (support: ${g.support})` : ''}: ${g.verdict}`);
+  lines.push(`    GPOs, lowest precedence first: ${g.gpos.map((x) => `${x.name} [${x.target}, link ${x.order}${x.enforced ? ', enforced' : ''}]`).join(' → ')}`);
+  if (g.profiles.length > 1) {
+    lines.push(`    machines get different GPOs (${plural(g.profiles.length, 'profile')}):`);
+    for (const p of g.profiles) {
+      lines.push(`      ${plural(p.machines, 'machine')} (${sample(p.sample, 3)}): ${p.gpos.map((x) => x.name).join(' → ')}`);
+      for (const c of p.collections) lines.push(`        ${collectionLine(c)}`);
+    }
+  } else for (const c of g.collections) lines.push(`    ${collectionLine(c)}`);
   const share = g.machines ? g.machinesReporting / g.machines : 0;
-  lines.push(`    evidence: ${day(g.window.firstSeen)} → ${day(g.window.lastSeen)} (${g.window.days} days), ${g.window.events} events; ${g.machinesReporting} of ${g.machines} machines reporting (${pct(share)})`);
+  lines.push(`    evidence: ${day(g.window.firstSeen)} → ${day(g.window.lastSeen)} (${plural(g.window.days, 'day')}), ${plural(g.window.events, 'event')}; ${g.machinesReporting} of ${plural(g.machines, 'machine')} reporting (${pct(share)})`);
   if (g.quietMachines.length) lines.push(`    quiet machines (not evidence): ${sample(g.quietMachines, 5)}`);
   sufficiencyLine(g, lines);
   if (g.wouldBlock.length === 0) lines.push('    nothing would be blocked under Enforce');
   else {
     const total = g.wouldBlock.reduce((s, f) => s + f.events, 0);
-    lines.push(`    would be blocked under Enforce: ${g.wouldBlock.length} files, ${total} executions`);
-    const fl = fileLines(g.wouldBlock);
-    for (const f of fl.slice(0, MAX_FILES)) {
-      lines.push(`      ${f.collection.padEnd(6)} ${f.path}${f.paths > 1 ? ` (${f.paths} profile paths)` : ''}`);
-      lines.push(`             ${f.events} executions, ${f.userCount} users (${sample([...f.users].sort(), 2)}), ${f.computerCount} machines (${sample([...f.computers].sort(), 2)}) [${f.tags}]`);
-    }
-    if (fl.length > MAX_FILES) lines.push(`      … ${fl.length - MAX_FILES} more (use --json or --html for all)`);
+    lines.push(`    would be blocked under Enforce: ${plural(g.wouldBlock.length, 'file')}, ${plural(total, 'execution')}`);
+    // READY beside blocked files: say why they do not stop the move
+    if (g.verdict === 'READY') lines.push(`    (not blocking the move: within the thresholds — ≤ ${t.maxWouldBlock ?? 'any'} executions in all, none of an approved application or an administrator)`);
+    fileList(g.wouldBlock, lines, '      ');
+  }
+  if (g.notCounted.length) {
+    lines.push(`    not counted (collections this change does not enforce): ${plural(g.notCounted.length, 'file')}, ${plural(g.notCounted.reduce((s, f) => s + f.events, 0), 'execution')}`);
+    fileList(g.notCounted, lines, '      ', 5);
+  }
+  if (g.delta) {
+    const d = g.delta;
+    lines.push(`    candidate vs current policy: ${plural(d.newlyAllowed.length, 'file')} newly allowed, ${plural(d.stillBlocked.length, 'file')} still blocked, ${plural(d.newlyBlocked.length, 'file')} newly blocked`);
+    if (d.newlyAllowed.length) { lines.push('    newly allowed:'); fileList(d.newlyAllowed, lines, '      ', 5); }
+    if (d.stillBlocked.length) { lines.push('    still blocked:'); fileList(d.stillBlocked, lines, '      ', 5); }
+    if (d.newlyBlocked.length) { lines.push('    newly blocked (allowed today):'); fileList(d.newlyBlocked, lines, '      ', 10); }
   }
   if (g.suggestions.length) {
     lines.push('    suggested rules:');
     for (const s of g.suggestions) {
-      lines.push(`      ${s.type.padEnd(9)} ${s.collection.padEnd(6)} ${s.rule.name} — covers ${s.files} files, ${s.events} executions`);
+      lines.push(`      ${s.type.padEnd(9)} ${s.collection.padEnd(6)} ${s.rule.name} — covers ${plural(s.files, 'file')}, ${plural(s.events, 'execution')}, ${plural(s.users, 'user')}, ${plural(s.machines, 'machine')}${s.breadth === 'product' || s.breadth === 'publisher' ? ` (broad: ${s.reason.slice(s.reason.indexOf(':') + 2)})` : ''}`);
     }
   }
 }
@@ -107,12 +138,12 @@ function gapsText(g: GpoReadiness, lines: string[]): void {
   if (gaps.length > MAX_GAPS) lines.push(`    … ${gaps.length - MAX_GAPS} more (use --json or --html for all)`);
 }
 
-function gpoText(g: GpoReadiness, lines: string[]): void {
+function gpoText(g: GpoReadiness, lines: string[], t: ReadinessThresholds): void {
   lines.push('');
   lines.push(`GPO ${g.gpo} ${g.guid} [${g.collections.join(', ') || 'no collections'}]${g.candidate ? ` with candidate ${g.candidate}` : ''}: ${g.verdict}`);
   for (const r of g.reasons) lines.push(renderDiagnostic(r, undefined, '  '));
   gapsText(g, lines);
-  for (const grp of g.groups) groupText(grp, lines);
+  for (const grp of g.groups) groupText(grp, lines, t);
 }
 
 /** Renders the report as text (ends with the overall verdict line). */
@@ -123,10 +154,11 @@ export function renderReadinessText(r: ReadinessReport): string {
     `window ${day(r.since)} → ${day(r.until)}; thresholds: ≥ ${t.minDays} days of evidence, ≥ ${pct(t.minReportingShare)} of machines reporting, ≤ ${t.maxApprovedBlocked} approved-app and ≤ ${t.maxAdminBlocked} administrator executions blocked${t.maxWouldBlock !== undefined ? `, ≤ ${t.maxWouldBlock} executions blocked in all` : ''}`,
   ];
   for (const n of r.notes) lines.push(renderDiagnostic(n));
-  for (const g of r.gpos) gpoText(g, lines);
+  for (const g of r.gpos) gpoText(g, lines, t);
   lines.push('');
   const ready = r.gpos.filter((g) => g.verdict === 'READY').map((g) => g.gpo);
+  if (r.computers.unknownCount) lines.push(`computers not in the inventory: ${plural(r.computers.unknownCount, 'computer')}, ${plural(r.computers.unknownEvents, 'event')} (${sample(r.computers.unknown, 5)})`);
   const insufficient = r.gpos.filter((g) => g.verdict === 'INSUFFICIENT EVIDENCE').length;
-  lines.push(`${r.verdict}: ${ready.length} of ${r.gpos.length} GPOs ready to move to Enforce rules${ready.length ? ` (${ready.join(', ')})` : ''}${insufficient ? `; ${insufficient} without enough evidence to tell` : ''}`);
+  lines.push(`${r.verdict}: ${ready.length} of ${plural(r.gpos.length, 'GPO')} ready to move to Enforce rules${ready.length ? ` (${ready.join(', ')})` : ''}${insufficient ? `; ${insufficient} without enough evidence to tell` : ''}`);
   return lines.join('\n') + '\n';
 }

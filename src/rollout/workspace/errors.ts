@@ -23,4 +23,7 @@ export const WorkspaceCode = {
   inventoryHeader: 'rollout.inventory.bad-header',
   inventoryRow: 'rollout.inventory.bad-row',
   inventoryDuplicate: 'rollout.inventory.duplicate-machine',
+  principalsFormat: 'rollout.principals.unknown-format',
+  principalsRow: 'rollout.principals.bad-row',
+  unknownPrincipal: 'rollout.workspace.unknown-principal',
 } as const;

@@ -45,6 +45,8 @@ export interface GpoLink {
   readonly target: string;
   /** Group Policy link order: 1 = highest precedence (applied last, wins the enforcement mode, §6.1). */
   readonly order: number;
+  /** The link is Enforced (No Override): it wins over links below it and passes block-inheritance (§6.1). */
+  readonly enforced?: boolean;
 }
 
 export interface Gpo {
@@ -104,6 +106,18 @@ export const DEFAULT_THRESHOLDS: ReadinessThresholds = {
   plateauMaxNewFiles: 2,
 };
 
+/**
+ * The version floor of a suggested publisher rule (issue 10 item 5): `lowest-seen` (default: the lowest
+ * version in the evidence and up, so updates keep running), `exact` (only the versions seen), `any` (`*`).
+ */
+export type VersionFloor = 'lowest-seen' | 'exact' | 'any';
+
+export interface SuggestOptions {
+  readonly versionFloor: VersionFloor;
+}
+
+export const DEFAULT_SUGGEST: SuggestOptions = { versionFloor: 'lowest-seen' };
+
 export interface Workspace {
   readonly version: 1;
   readonly name: string;
@@ -115,6 +129,11 @@ export interface Workspace {
   readonly inventory?: string;
   /** SIDs treated as administrators (besides well-known system accounts and RID 500). */
   readonly administrators: readonly string[];
+  /** Principals files (`whoami /user /groups /fo csv` or an AD export), relative to the workspace. */
+  readonly principals?: readonly string[];
+  /** OUs with Block Inheritance set: links above them apply only when Enforced (§6.1 [INFERRED]). */
+  readonly blockInheritance?: readonly string[];
+  readonly suggest?: SuggestOptions;
   readonly groups: readonly BusinessGroup[];
   readonly gpos: readonly Gpo[];
   readonly collection: EventCollectionPlan;

@@ -10,7 +10,7 @@ import { DiagnosticBag, fail, ok, type Diagnostic, type Result, type TextLocatio
 import { RULE_COLLECTION_TYPES, type EnforcementMode, type RuleCollectionType } from '../../policy/model.js';
 import { WorkspaceCode as C } from './errors.js';
 import {
-  DEFAULT_STORE, DEFAULT_THRESHOLDS, type ApprovedApplication, type BusinessGroup, type EventCollectionPlan, type Gpo,
+  DEFAULT_STORE, DEFAULT_SUGGEST, DEFAULT_THRESHOLDS, type SuggestOptions, type VersionFloor, type ApprovedApplication, type BusinessGroup, type EventCollectionPlan, type Gpo,
   type GpoLink, type Machine, type ReadinessThresholds, type Workspace,
 } from './model.js';
 import { validateWorkspace } from './validate.js';
@@ -181,11 +181,14 @@ function parseGpo(ctx: Ctx, node: YamlNode, path: string): Gpo | undefined {
     const lp = `${path}.links[${i}]`;
     ctx.locations.set(lp, ctx.loc(n, lp));
     if (isScalar(n) && typeof n.value === 'string') { links.push({ target: n.value, order: i + 1 }); return; }
-    const lf = fields(ctx, n, lp, ['target', 'order']);
+    const lf = fields(ctx, n, lp, ['target', 'order', 'enforced']);
     const target = str(ctx, lf, 'target', lp, true, n);
     const order = num(ctx, lf, 'order', lp);
     if (order && (!Number.isInteger(order.value) || order.value < 1)) ctx.error(C.invalidLinkOrder, `link order \`${order.value}\` must be a whole number from 1`, order.node, `${lp}.order`, 'link order 1 is the highest precedence (as in the Group Policy console)');
-    if (target) links.push({ target, order: order?.value ?? 1 });
+    const enf = lf?.get('enforced')?.value;
+    const enforced = isScalar(enf) && enf.value === true;
+    if (enf && !(isScalar(enf) && typeof enf.value === 'boolean')) ctx.error(C.wrongType, `\`${lp}.enforced\` must be \`true\` or \`false\``, enf, `${lp}.enforced`);
+    if (target) links.push({ target, order: order?.value ?? 1, ...(enforced ? { enforced } : {}) });
   });
   const enforcement: Partial<Record<RuleCollectionType, EnforcementMode>> = {};
   const en = f.get('enforcement')?.value;
@@ -238,7 +241,22 @@ function parseCollection(ctx: Ctx, node: YamlNode | null | undefined): EventColl
   return { channels: strList(ctx, f, 'channels', 'collection'), ...(subscription ? { subscription } : {}), retentionDays: r?.value ?? 90 };
 }
 
-const TOP_KEYS = ['version', 'name', 'domain', 'store', 'inventory', 'administrators', 'groups', 'gpos', 'collection', 'readiness'] as const;
+const TOP_KEYS = ['version', 'name', 'domain', 'store', 'inventory', 'administrators', 'principals', 'blockInheritance', 'suggest', 'groups', 'gpos', 'collection', 'readiness'] as const;
+
+const VERSION_FLOORS: readonly VersionFloor[] = ['lowest-seen', 'exact', 'any'];
+
+function parseSuggest(ctx: Ctx, node: YamlNode | null | undefined): SuggestOptions {
+  if (!node) return DEFAULT_SUGGEST;
+  const f = fields(ctx, node, 'suggest', ['versionFloor']);
+  const v = str(ctx, f, 'versionFloor', 'suggest', false);
+  if (v === undefined) return DEFAULT_SUGGEST;
+  const m = VERSION_FLOORS.find((x) => x === v.toLowerCase());
+  if (!m) {
+    ctx.error(C.wrongType, `unknown version floor \`${v}\``, f?.get('versionFloor')?.value, 'suggest.versionFloor', `use one of ${VERSION_FLOORS.map((x) => `\`${x}\``).join(', ')}`);
+    return DEFAULT_SUGGEST;
+  }
+  return { versionFloor: m };
+}
 
 /**
  * Parses and validates a workspace. `ok:false` only when no model can be built (YAML syntax, not a
@@ -272,13 +290,19 @@ export function parseWorkspace(text: string, opts: { file?: string } = {}): Resu
   if (f.get('inventory')) ctx.locations.set('inventory', ctx.loc(f.get('inventory')!.value, 'inventory'));
   const inventory = str(ctx, f, 'inventory', '', false);
   const administrators = strList(ctx, f, 'administrators', '');
+  if (f.get('administrators')) ctx.locations.set('administrators', ctx.loc(f.get('administrators')!.value, 'administrators'));
+  const principalsNode = f.get('principals')?.value;
+  const principals = strList(ctx, f, 'principals', '');
+  if (principalsNode) ctx.locations.set('principals', ctx.loc(principalsNode, 'principals'));
+  const blockInheritance = strList(ctx, f, 'blockInheritance', '');
+  const suggest = parseSuggest(ctx, f.get('suggest')?.value);
   const groups = seq(ctx, f, 'groups', '').map((n, i) => parseGroup(ctx, n, `groups[${i}]`)).filter((g): g is BusinessGroup => !!g);
   const gpos = seq(ctx, f, 'gpos', '').map((n, i) => parseGpo(ctx, n, `gpos[${i}]`)).filter((g): g is Gpo => !!g);
   const collection = parseCollection(ctx, f.get('collection')?.value);
   const readiness = parseThresholds(ctx, f.get('readiness')?.value);
   const ws: Workspace = {
     version: 1, name, ...(domain ? { domain } : {}), store, ...(inventory ? { inventory } : {}), administrators,
-    groups, gpos, collection, readiness, locations: ctx.locations,
+    ...(principals.length ? { principals } : {}), ...(blockInheritance.length ? { blockInheritance } : {}), ...(f.get('suggest') ? { suggest } : {}), groups, gpos, collection, readiness, locations: ctx.locations,
   };
   ctx.bag.addAll(validateWorkspace(ws, opts.file));
   const diags = ctx.bag.sorted();
@@ -334,7 +358,7 @@ export function parseInventory(text: string, opts: { file?: string } = {}): Resu
   return header ? ok(out, diags) : fail(diags);
 }
 
-function splitCsvLine(line: string): string[] {
+export function splitCsvLine(line: string): string[] {
   const out: string[] = [];
   let cur = '', q = false;
   for (let i = 0; i < line.length; i++) {
