@@ -99,10 +99,9 @@ describe('a reader that throws', () => {
       yield { kind: 'error', diagnostic: { code: 'events.json.syntax', severity: 'error', message: 'x', location: { kind: 'text', file: 'f', line: 1, column: 1 } } };
       throw new RangeError('Maximum call stack size exceeded');
     }
-    let n = 1;
+    const n = 1;
     const out = [...guarded(reader(), 'f.json', () => n)];
     expect(out).toHaveLength(2);
     expect(out[1]).toMatchObject({ kind: 'error', diagnostic: { code: 'store.ingest.reader-failed', message: expect.stringContaining('input too complex'), location: { file: 'f.json', context: 'record 2' } } });
-    n = 0;
   });
 });
