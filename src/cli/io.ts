@@ -1,19 +1,28 @@
 /**
- * File I/O for commands: reading inputs with errors that name the file, and writing outputs atomically
+ * File I/O for commands: reading inputs (bounded, regular files only) with errors that name the file, and writing outputs atomically
  * (temp file + rename) so a crash never leaves half a policy on disk.
  */
 import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { DiagnosticError } from '../diag/index.js';
+import { fsReason, InputFileError, readInputFile } from '../store/input-files.js';
 
-export function readInput(path: string): Uint8Array {
+/** Largest input file a command reads whole (policies, exports, inventories); ingest has its own cap. */
+export const MAX_INPUT_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * Reads an input file the user named, within STYLE.md's untrusted-bytes rules (U3, U4): regular files only
+ * (a FIFO would block, `/dev/zero` never end) and at most MAX_INPUT_BYTES. An OS error keeps its errno and
+ * the path (main() prints it as before); a refused special or oversized file is a coded diagnostic.
+ */
+export function readInput(path: string, maxBytes: number = MAX_INPUT_BYTES): Uint8Array {
   if (path === '-') return readFileSync(0);
   try {
-    return readFileSync(path);
+    return readInputFile(path, { maxBytes });
   } catch (e) {
-    // reading a directory fails with EISDIR and no path: name the file the user gave
-    const x = e as NodeJS.ErrnoException;
-    if (x.code && !x.path) x.path = path;
-    throw e;
+    if (!(e instanceof InputFileError)) throw e;
+    if (e.errno) throw Object.assign(new Error(fsReason({ code: e.errno })), { code: e.errno, path });
+    throw new DiagnosticError([e.diagnostic]);
   }
 }
 

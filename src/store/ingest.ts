@@ -119,7 +119,7 @@ function readHead(path: string): Uint8Array {
  * The reader's records, with any exception it throws turned into one located error record: one hostile
  * file must never end the batch (issue 12: one deep JSON file made `ingest DIR/` store nothing).
  */
-function* guarded(items: Iterable<EventReadResult>, file: string, at: () => number): Generator<EventReadResult> {
+export function* guarded(items: Iterable<EventReadResult>, file: string, at: () => number): Generator<EventReadResult> {
   const it = items[Symbol.iterator]();
   for (;;) {
     let r: IteratorResult<EventReadResult>;

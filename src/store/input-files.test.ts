@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatEvents } from '../events/index.js';
+import { formatEvents, type EventReadResult } from '../events/index.js';
 import { ingestPaths } from './ingest.js';
 import { InputFileError, readInputFile, walkInputs } from './input-files.js';
 import { openStore } from './open.js';
@@ -89,5 +89,19 @@ describe('ingest of a folder with one hostile file', () => {
     } finally {
       await store.close();
     }
+  });
+});
+
+describe('a reader that throws', () => {
+  it('becomes one located error record after the records it yielded, and the file ends there', async () => {
+    const { guarded } = await import('./ingest.js');
+    function* reader(): Generator<EventReadResult> {
+      yield { kind: 'error', diagnostic: { code: 'events.json.syntax', severity: 'error', message: 'x', location: { kind: 'text', file: 'f', line: 1, column: 1 } } };
+      throw new RangeError('Maximum call stack size exceeded');
+    }
+    const n = 1;
+    const out = [...guarded(reader(), 'f.json', () => n)];
+    expect(out).toHaveLength(2);
+    expect(out[1]).toMatchObject({ kind: 'error', diagnostic: { code: 'store.ingest.reader-failed', message: expect.stringContaining('input too complex'), location: { file: 'f.json', context: 'record 2' } } });
   });
 });

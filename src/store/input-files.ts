@@ -61,7 +61,7 @@ function diag(code: string, message: string, file: string, help?: string, severi
 }
 
 export function notRegularDiag(path: string, st: Stats): Diagnostic {
-  return diag(StoreCode.InputNotRegular, `\`${path}\` is ${fileKind(st)}, not a regular file`, path, 'copy it to a file first, or pass --allow-special-files to read it (up to the size limit)');
+  return diag(StoreCode.InputNotRegular, `\`${path}\` is ${fileKind(st)}, not a regular file`, path, 'copy it to a regular file first (`cat PIPE > export.json`); `lockstep ingest --allow-special-files` reads one up to the size limit');
 }
 
 export function tooLargeDiag(path: string, size: number | undefined, maxBytes: number): Diagnostic {
@@ -84,7 +84,7 @@ export function readInputFile(path: string, limits: InputLimits): Uint8Array {
   try {
     // fstat on the open descriptor: the file checked is the file read (no swap between stat and open).
     const st = fstatSync(fd);
-    if (st.isDirectory()) throw new InputFileError(diag(StoreCode.InputUnreadable, `cannot read \`${path}\`: is a folder`, path, 'pass the files, or let ingest walk the folder'));
+    if (st.isDirectory()) throw new InputFileError(diag(StoreCode.InputUnreadable, `cannot read \`${path}\`: is a folder`, path, 'pass the files, or let ingest walk the folder'), { code: 'EISDIR' });
     const regular = st.isFile();
     if (!regular && !limits.allowSpecial) throw new InputFileError(notRegularDiag(path, st));
     if (regular && st.size > maxBytes) throw new InputFileError(tooLargeDiag(path, st.size, maxBytes));

@@ -5,16 +5,17 @@
  * Spec: applocker.md §8.2, §4.3, §5.1. Exit: 0 every file identified without errors, 1 a file unreadable or not identified, or an error diagnostic
  * printed.
  */
-import { realpathSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { identifyFile, windowsPathUnder, type FileIdentity } from '../../fileinfo/index.js';
+import { appLockerDisplayPath, identifyFile, windowsPathUnder, type FileIdentity } from '../../fileinfo/index.js';
 import { hasErrors } from '../../diag/index.js';
 import { formatFqbn } from '../../policy/index.js';
-import { InputFileError, MAX_READ_BYTES, readInputFile } from '../../store/index.js';
+import { InputFileError, readInputFile } from '../../store/index.js';
 import { loadCatroot } from '../catroot.js';
+import { IN_MEMORY_MAX_BYTES, streamHash } from '../large-file.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
-import { diagnosticsJson, out, outJson, reportDiagnostics } from '../output.js';
+import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 
 /** The JSON shape of one file (also used by the tests). */
 export function fileIdentityJson(path: string, id: FileIdentity): Record<string, unknown> {
@@ -60,10 +61,31 @@ Exit: 0 all files identified without errors, 1 a file could not be read or ident
       const results: Record<string, unknown>[] = [];
       let failed = false;
       for (const p of paths) {
+        const size = statSync(p, { throwIfNoEntry: false });
+        if (size?.isFile() && size.size > IN_MEMORY_MAX_BYTES) {
+          // Too large to read whole: the hash by streaming, in bounded memory; no publisher (issue 12).
+          const windowsPath = root ? windowsPathUnder(realpathSync(p), root) : undefined;
+          let h;
+          try {
+            h = streamHash(p);
+          } catch (e) {
+            failed = true;
+            err(`error: cannot read \`${p}\`: ${(e as NodeJS.ErrnoException).code ?? 'EIO'}`);
+            continue;
+          }
+          const note = { code: 'fileinfo.identify.publisher-not-read', severity: 'warning' as const, message: `\`${p}\` is ${h.size} bytes: the hash was computed by streaming; the publisher (signature, version resource) is not read for files over ${IN_MEMORY_MAX_BYTES} bytes`, location: { kind: 'bytes' as const, file: p, offset: 0 } };
+          const displayPath = windowsPath ? appLockerDisplayPath(windowsPath) : p;
+          if (o.json) results.push({ path: p, Path: displayPath, Publisher: '', Hash: `SHA256 0x${h.hash}`, AppX: false, kind: h.kind, hashType: h.hashType, signature: 'NotRead', diagnostics: diagnosticsJson([note]) });
+          else {
+            reportDiagnostics([note]);
+            out([`Path      : ${displayPath}`, 'Publisher : ', `Hash      : SHA256 0x${h.hash}`, 'AppX      : False', `Type      : ${h.kind}, signature not read (file over ${IN_MEMORY_MAX_BYTES} bytes)`, '', ''].join('\n'));
+          }
+          continue;
+        }
         let bytes: Uint8Array;
         try {
-          // Regular files only (a FIFO would block, /dev/zero never end), at most 2 GiB − 1.
-          bytes = readInputFile(p, { maxBytes: MAX_READ_BYTES });
+          // Regular files only (a FIFO would block, /dev/zero never end), at most IN_MEMORY_MAX_BYTES.
+          bytes = readInputFile(p, { maxBytes: IN_MEMORY_MAX_BYTES });
         } catch (e) {
           if (!(e instanceof InputFileError)) throw e;
           failed = true;

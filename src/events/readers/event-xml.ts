@@ -51,6 +51,10 @@ interface OpenEvent {
 }
 
 const SLICE = 64 * 1024;
+
+/** Most XML errors read from one document before it is given up (each is reported up to this cap). */
+const MAX_XML_ERRORS = 1000;
+const TOO_MANY_ERRORS = Symbol('too many xml errors');
 const BARE_AMP = /&(?!(?:[A-Za-z_:][\w.:-]*|#\d+|#x[0-9A-Fa-f]+);)/g;
 
 export function localName(name: string): string {
@@ -134,7 +138,11 @@ export function* parseEventElements(text: string, file: string, opts: ParseEvent
     }
   };
 
+  // Every saxes error is a `new Error` (a stack captured each time), and broken text can raise one per
+  // character: a fuzzed 2 MB CSV cell took 1.7 s (issue 12). Past MAX_XML_ERRORS the document is given up.
+  let xmlErrors = 0;
   parser.on('error', (err) => {
+    if (++xmlErrors > MAX_XML_ERRORS) throw TOO_MANY_ERRORS;
     // saxes: `file:1:2: unclosed tag: Foo.` → `unclosed tag: \`Foo\`` (STYLE: input in backticks, no period)
     let msg = err.message.replace(/^.*?:\d+:\d+: /, '').replace(/\.$/, '');
     const named = /^((?:unclosed|unmatched closing) tag): (.*)$/s.exec(msg);
@@ -198,15 +206,38 @@ export function* parseEventElements(text: string, file: string, opts: ParseEvent
     if (stack.length === 0) finishEvent();
   });
 
+  // saxes errors carry no stack we use: capturing none makes a broken document linear-cost, not stack-cost.
+  const feed = (chunk: string | undefined): boolean => {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      if (chunk === undefined) parser.close();
+      else parser.write(chunk);
+      return true;
+    } catch (e) {
+      if (e !== TOO_MANY_ERRORS) throw e;
+      ev = undefined;
+      queue.push({ kind: 'error', diagnostic: at(C.limit, 'error', `more than ${MAX_XML_ERRORS} xml errors; the rest of the input was not read`, parser.line, parser.column + 1) });
+      return false;
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  };
   for (let i = 0; i < src.length; i += SLICE) {
-    parser.write(src.slice(i, i + SLICE));
+    if (!feed(src.slice(i, i + SLICE))) {
+      for (const item of queue) yield item;
+      return;
+    }
     opts.onProgress?.(Math.min(src.length, i + SLICE), src.length);
     // INVARIANT: nothing is queued while we yield (the parser only runs inside write/close).
     for (const item of queue) yield item;
     queue.length = 0;
     if (capped) return;
   }
-  parser.close();
+  if (!feed(undefined)) {
+    for (const item of queue) yield item;
+    return;
+  }
   if (ev) {
     const e: OpenEvent = ev;
     if (!e.errors.length) e.errors.push(at(C.xmlMalformed, 'error', 'unexpected end of input inside `<Event>`', parser.line, parser.column + 1));

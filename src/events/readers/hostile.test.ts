@@ -69,3 +69,14 @@ describe('hostile CSV', () => {
     expect(err && err.kind === 'error' && err.diagnostic.location).toMatchObject({ line: 4, column: 15 });
   });
 });
+
+describe('hostile Event XML', () => {
+  it('gives up after 1000 xml errors with one limit diagnostic, instead of an error per character', () => {
+    const text = '<Events><Event><System><EventID>8003</EventID></System></Event>' + ' <%'.repeat(200_000) + '</Events>';
+    const rs = all('broken.xml', text, 'event-xml');
+    expect(rs.length).toBeLessThan(1100);
+    const last = rs[rs.length - 1]!;
+    expect(last.kind === 'error' && last.diagnostic).toMatchObject({ code: 'events.limit.exceeded', message: expect.stringContaining('xml errors') });
+  });
+});
+

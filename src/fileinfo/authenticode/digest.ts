@@ -13,14 +13,18 @@ export type DigestAlgorithm = 'md5' | 'sha1' | 'sha256' | 'sha384' | 'sha512';
 
 const ZERO8 = new Uint8Array(8);
 
-/** Feeds the Authenticode byte ranges of `pe` to `update`, clamped to the file (so damaged files still hash). */
-export function authenticodeRanges(bytes: Uint8Array, pe: PeImage, update: (chunk: Uint8Array) => void): void {
-  const size = bytes.length;
+/**
+ * The Authenticode byte ranges of a PE of `size` bytes, in hash order, clamped to the file (so damaged
+ * files still hash), plus the zero padding at the end. Only `pe`'s headers are needed: a caller can parse the
+ * first 64 KiB of a 4 GB file and stream the ranges from disk (issue 12: bounded memory).
+ */
+export function authenticodeRangeList(size: number, pe: PeImage): { ranges: Array<readonly [number, number]>; padding: number } {
+  const ranges: Array<readonly [number, number]> = [];
   const clamp = (n: number): number => Math.max(0, Math.min(n, size));
   const range = (from: number, to: number): void => {
     const a = clamp(from);
     const b = clamp(to);
-    if (b > a) update(bytes.subarray(a, b));
+    if (b > a) ranges.push([a, b]);
   };
   const ck = pe.layout.checkSumOffset;
   const cte = pe.layout.certificateEntryOffset;
@@ -41,12 +45,21 @@ export function authenticodeRanges(bytes: Uint8Array, pe: PeImage, update: (chun
     sum += s.sizeOfRawData;
   }
   const certSize = pe.certificateTable?.size ?? 0;
+  let padding = 0;
   if (size > sum + certSize) {
     const end = size - certSize;
     range(sum, end);
     // Wintrust pads the extra data with zeros to the next 8-byte boundary (CATHASH, OSSLSIGNCODE; §B.2 note 1).
-    if (end % 8 !== 0) update(ZERO8.subarray(0, 8 - (end % 8)));
+    if (end % 8 !== 0) padding = 8 - (end % 8);
   }
+  return { ranges, padding };
+}
+
+/** Feeds the Authenticode byte ranges of `pe` to `update`, clamped to the file (so damaged files still hash). */
+export function authenticodeRanges(bytes: Uint8Array, pe: PeImage, update: (chunk: Uint8Array) => void): void {
+  const { ranges, padding } = authenticodeRangeList(bytes.length, pe);
+  for (const [a, b] of ranges) update(bytes.subarray(a, b));
+  if (padding) update(ZERO8.subarray(0, padding));
 }
 
 /**

@@ -16,7 +16,7 @@ import { readSpcIndirectData, OID_SPC_PE_IMAGE_DATA } from './spc-indirect-data.
 import { checkSigner, type CertificateSummary } from './signer.js';
 import { AUTH_CODES, authDiag } from './errors.js';
 
-export { authenticodeDigest, authenticodeDigestBytes, authenticodeDigests, authenticodeRanges, flatSha256, type DigestAlgorithm } from './digest.js';
+export { authenticodeDigest, authenticodeDigestBytes, authenticodeDigests, authenticodeRangeList, authenticodeRanges, flatSha256, type DigestAlgorithm } from './digest.js';
 export { appLockerPublisherName, parseName, upperCaseLikeWindows, x500NameString, type DistinguishedName, type NameAttribute, type PublisherNameResult } from './publisher-name.js';
 export { readCertificateTable, type WinCertificate } from './certificate-table.js';
 export type { CertificateSummary } from './signer.js';

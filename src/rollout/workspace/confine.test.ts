@@ -29,3 +29,12 @@ describe('confineWorkspacePath', () => {
     if (!r.ok) expect(r.reason).toContain(why);
   });
 });
+
+describe('workspace file caps (issue 12 fuzz finding)', () => {
+  it('refuses a lockstep.yaml of a million blank lines before the YAML parser sees it', async () => {
+    const { parseWorkspace } = await import('./parse.js');
+    const r = parseWorkspace('# x\n' + '\n'.repeat(1_000_000) + 'version: 1\n', { file: 'lockstep.yaml' });
+    expect(r.ok).toBe(false);
+    expect(r.diagnostics[0]).toMatchObject({ code: 'rollout.workspace.too-large', message: expect.stringContaining('lines') });
+  });
+});

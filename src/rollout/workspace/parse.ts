@@ -17,6 +17,8 @@ import { validateWorkspace } from './validate.js';
 
 /** Workspace files above this size are refused before parsing (a plan is kilobytes). */
 export const MAX_WORKSPACE_BYTES = 4 * 1024 * 1024;
+/** Most lines in lockstep.yaml (the YAML parser's per-line cost makes a million blank lines take seconds). */
+export const MAX_WORKSPACE_LINES = 50_000;
 export const MAX_INVENTORY_ROWS = 1_000_000;
 
 class Ctx {
@@ -268,6 +270,13 @@ export function parseWorkspace(text: string, opts: { file?: string } = {}): Resu
   const ctx = new Ctx(opts.file, lc);
   if (text.length > MAX_WORKSPACE_BYTES) {
     return fail([{ code: C.tooLarge, severity: 'error', message: `workspace file is ${text.length} bytes; the limit is ${MAX_WORKSPACE_BYTES}`, location: { kind: 'text', ...(opts.file ? { file: opts.file } : {}), line: 1, column: 1 } }]);
+  }
+  // The yaml library spends ~5 µs per line even on blank ones: a fuzzed file of a million empty lines took
+  // 6 s (issue 12). A real lockstep.yaml has a few thousand lines at most.
+  let lines = 1;
+  for (let i = text.indexOf('\n'); i >= 0 && lines <= MAX_WORKSPACE_LINES; i = text.indexOf('\n', i + 1)) lines++;
+  if (lines > MAX_WORKSPACE_LINES) {
+    return fail([{ code: C.tooLarge, severity: 'error', message: `workspace file has more than ${MAX_WORKSPACE_LINES} lines`, location: { kind: 'text', ...(opts.file ? { file: opts.file } : {}), line: MAX_WORKSPACE_LINES + 1, column: 1 }, help: 'split the plan, or remove blank lines' }]);
   }
   // maxAliasCount bounds alias expansion ("billion laughs" in YAML)
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, maxAliasCount: 100 } as Parameters<typeof parseDocument>[1]);
