@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePolicy, serializePolicy } from '../policy/index.js';
 import { fleetInventory, fleetWorkspace, inventoryCsv, memoryEvidence, simulateEvents, simulateFleet, workspaceYaml } from '../rollout/index.js';
 import { sha256Hex } from '../rollout/promotion/history.js';
-import { acceptSuggestions } from './accept.js';
+import { acceptSuggestions, partitionSafe } from './accept.js';
 import { history } from './history.js';
 import { fixedClock, memoryEvidenceStores, memoryPromotionLogs, memoryWorkspaceFiles } from './memory-ports.js';
 import { promote } from './promote.js';
@@ -139,7 +139,12 @@ describe('accept → promote → rollback (in-memory ports)', () => {
     expect(r.diagnostics[0]!.location).toMatchObject({ path: '/AppLockerPolicy/RuleCollection[@Type="Exe"]' });
   });
 
-  it('user-writable path suggestions are never accepted', async () => {
+  it('user-writable path suggestions are never accepted; an unknown id is a usage error', async () => {
+    const rule = (path: string) => ({ type: 'Path' as const, collection: 'Exe' as const, files: 1, events: 1, filePaths: [path], reason: 'x', rule: { kind: 'FilePathRule' as const, id: 'a', name: path, description: '', userOrGroupSid: 'S-1-1-0', action: 'Allow' as const, condition: { kind: 'FilePathCondition' as const, path }, exceptions: [] } });
+    const p = partitionSafe([rule('%OSDRIVE%\\USERS\\BOB\\APPDATA\\X.EXE'), rule('%WINDIR%\\TEMP\\Y.EXE'), rule('%PROGRAMFILES%\\LEDGER\\LEDGER.EXE')], false);
+    expect(p.safe.map((s) => s.rule.name)).toEqual(['%PROGRAMFILES%\\LEDGER\\LEDGER.EXE']);
+    expect(p.refused.map((x) => [x.code, x.severity])).toEqual([['app.accept.user-writable', 'error'], ['app.accept.user-writable', 'error']]);
+    expect(partitionSafe([rule('%WINDIR%\\TEMP\\Y.EXE')], true).refused[0]!.severity).toBe('warning');
     const d = demo();
     const r = await acceptSuggestions(d.ports, { gpo: FIN, ids: ['00000000-0000-0000-0000-000000000000'], actor: 'a' });
     expect(!r.ok && r.diagnostics[0]!.code).toBe('app.accept.unknown-suggestion');

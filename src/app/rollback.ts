@@ -61,8 +61,9 @@ export async function rollback(ports: PromotionPorts, req: RollbackRequest): Pro
     return refuse('unavailable', [{ code: 'app.history.unavailable', severity: 'error', message: `cannot open the history in \`${t.value}\`: ${e instanceof Error ? e.message : String(e)}` }]);
   }
   let target: HistoryEntry | undefined, bytes: Uint8Array | undefined;
+  let all: HistoryEntry[];
   try {
-    const all = await log.historyEntries();
+    all = await log.historyEntries();
     const broken = verifyChain(all, (e) => `${t.value}#history/${e.seq}`);
     if (broken.length) return refuse('invalid', [...broken, { code: 'app.rollback.history-broken', severity: 'error', message: 'the history does not verify; refusing to roll back on it', help: 'run `lockstep history --verify` and restore the history first' }]);
     const live = liveChanges(all, gpo.name);
@@ -87,7 +88,7 @@ export async function rollback(ports: PromotionPorts, req: RollbackRequest): Pro
   if (!restoredPolicy.ok) return refuse('invalid', restoredPolicy.diagnostics);
   const current = loaded.policyBytes.get(gpo.name) ?? new Uint8Array();
   const diags: Diagnostic[] = [];
-  const live = liveChanges(await (async () => { const lg = await ports.logs.open(t.value); try { return await lg.historyEntries(); } finally { await lg.close(); } })(), gpo.name);
+  const live = liveChanges(all, gpo.name);
   const expectedNow = live[live.length - 1]?.policyAfter;
   if (expectedNow && sha256Hex(current) !== expectedNow) {
     diags.push({ code: 'app.rollback.unrecorded-change', severity: 'warning', message: `\`${gpo.policy}\` was changed outside lockstep since entry ${live[live.length - 1]!.seq}; its current bytes are kept in the history so this rollback can itself be undone`, location: { kind: 'text', file: ports.files.resolve(gpo.policy), line: 1, column: 1 } });
