@@ -113,6 +113,29 @@ describe('accept → promote → rollback (in-memory ports)', () => {
     expect(sha256Hex(d.bytesOf(d.finFile))).toBe(sha256Hex(states[0]!));
   });
 
+  it('a pilot ring rolls back on its own: the ring file goes, the broad GPO stays', async () => {
+    const d = demo();
+    await acceptSuggestions(d.ports, { gpo: FIN, all: true, actor: 'a' });
+    const accepted = d.bytesOf(d.finFile);
+    const p = await promote(d.ports, { gpo: FIN, ring: 'pilot', actor: 'a' });
+    if (!p.ok) throw new Error(JSON.stringify(p.diagnostics));
+    expect(d.files.has(p.value.policyFile)).toBe(true);
+    const noBroad = await rollback(d.ports, { gpo: FIN, actor: 'a' }); // the broad GPO's only live change is the accept
+    expect(noBroad.ok && noBroad.value.restored.action).toBe('accept');
+    await acceptSuggestions(d.ports, { gpo: FIN, all: true, actor: 'a' });
+    expect(d.bytesOf(d.finFile)).toEqual(accepted);
+    const r = await rollback(d.ports, { gpo: FIN, ring: 'pilot', actor: 'a' });
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    expect(r.value.bytes.length).toBe(0);
+    expect(d.files.has(p.value.policyFile)).toBe(false);
+    expect(d.files.has(p.value.ringDefinition!)).toBe(false);
+    expect(d.bytesOf(d.finFile)).toEqual(accepted);
+    const again = await rollback(d.ports, { gpo: FIN, ring: 'pilot', actor: 'a' });
+    expect(!again.ok && again.diagnostics[0]!.code).toBe('app.rollback.nothing');
+    const h = await history(d.ports, { verify: true });
+    expect(h.ok && h.value.problems).toEqual([]);
+  });
+
   it('--force needs a reason and is recorded', async () => {
     const d = demo();
     const noReason = await promote(d.ports, { gpo: FIN, actor: 'a', force: true });

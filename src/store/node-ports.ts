@@ -22,6 +22,7 @@ export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
       return new Uint8Array(readFileSync(f));
     },
     write: async (p, bytes, opts) => writeFileAtomic(abs(p), bytes, opts?.private ? 0o600 : undefined),
+    remove: async (p) => rmSync(abs(p), { force: true }),
     list: async (d) => {
       const f = abs(d);
       if (!existsSync(f)) return [];
