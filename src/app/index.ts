@@ -13,3 +13,7 @@ export * from './rollback.js';
 export * from './export.js';
 export * from './import.js';
 export * from './keys.js';
+export * from './accounts.js';
+export * from './intake.js';
+export * from './views.js';
+export * from './approval.js';

@@ -4,6 +4,7 @@
  * fresh schema (selected with the `options=-c search_path=…` URL parameter) so tests never see each
  * other's rows; the schemas are dropped afterwards.
  */
+import { migrations } from './migrations/index.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +12,6 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatEvents } from '../events/index.js';
 import { ingestPaths } from './ingest.js';
-import { migrations } from './migrations/index.js';
 import { openStore } from './open.js';
 import { syntheticEvents } from './synthetic-events.js';
 import { runStoreConformance } from './store.conformance.js';
@@ -71,7 +71,7 @@ describe.skipIf(!url)('postgres store', () => {
     try {
       const file = join(dir, 'fleet.ndjson');
       writeFileSync(file, formatEvents(syntheticEvents(2000, { seed: 8, computers: 30, users: 40, files: 60, days: 4, startDay: '2026-11-01' }), 'ecs-json'));
-      const lite = await openStore(join(dir, 'ref.db'));
+      const lite = await openStore(join(dir, 'ref.db'), { create: true });
       const pgStore = await openStore(s.url);
       try {
         await ingestPaths(lite, [file], { batchSize: 300 });
