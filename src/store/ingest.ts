@@ -14,7 +14,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../diag/index.js';
-import { detectEventFormat, readEvents, type AppLockerEvent, type EventFormat, type EventReadResult } from '../events/index.js';
+import { detectEventFormat, logClearOf, readEvents, type AppLockerEvent, type EventFormat, type EventReadResult, type LogClear } from '../events/index.js';
 import { StoreCode } from './errors.js';
 import { InputFileError, readInputFile, walkInputs } from './input-files.js';
 import type { EvidenceStore, IngestSource, SourceProgress } from './types.js';
@@ -68,6 +68,13 @@ export interface FileIngestSummary {
   readonly errors: number;
   /** Records an earlier, interrupted run had committed (skipped now). */
   readonly resumedRecords: number;
+  /** Log-cleared events (Security 1102, System 104) read in this run and kept for evidence sufficiency. */
+  readonly logClears: number;
+  /**
+   * This run's records that could not be normalised or stored, per diagnostic code (`events.xml.malformed`,
+   * `store.event.bad-time`…): every one is counted here even when the diagnostics list is capped.
+   */
+  readonly errorsByCode: Readonly<Record<string, number>>;
   readonly completed: boolean;
   /** This run's diagnostics (errors and warnings), at most maxDiagnosticsPerFile. */
   readonly diagnostics: readonly Diagnostic[];
@@ -86,6 +93,8 @@ export interface IngestSummary {
     readonly duplicates: number;
     readonly nonAppLocker: number;
     readonly errors: number;
+    readonly logClears: number;
+    readonly errorsByCode: Readonly<Record<string, number>>;
   };
   readonly aborted: boolean;
 }
@@ -248,6 +257,12 @@ async function run(
     const note = (d: Diagnostic): void => {
       if (diagnostics.length < maxDiags) diagnostics.push(d);
     };
+    const errorsByCode: Record<string, number> = {};
+    const countError = (d: Diagnostic): void => {
+      errorsByCode[d.code] = (errorsByCode[d.code] ?? 0) + 1;
+    };
+    let logClears = 0;
+    let pendingClears: LogClear[] = [];
     let bytes: Uint8Array;
     try {
       bytes = file.bytes ?? readInputFile(file.path, limits);
@@ -276,6 +291,12 @@ async function run(
       pending = [];
       pendingNon = 0;
       pendingErr = 0;
+      // Before the batch's transaction: a crash in between re-reads these records, and insertLogClears skips
+      // the clears it already has, so the two stay consistent without sharing a transaction.
+      if (pendingClears.length) {
+        await store.insertLogClears(pendingClears);
+        pendingClears = [];
+      }
       // Added to the row as stored (not to this run's own base): another ingest of the same file at the same
       // time adds its batches too, and neither overwrites the other's counts (issue 12).
       let committed: SourceProgress | undefined;
@@ -286,7 +307,10 @@ async function run(
         nonAppLocker: stored.nonAppLocker + non,
         errors: stored.errors + errs + b.rejected,
       }));
-      for (const d of r.rejected) note(d);
+      for (const d of r.rejected) {
+        note(d);
+        countError(d);
+      }
       p = committed ?? {
         recordsRead: at,
         eventsStored: base.eventsStored + r.inserted,
@@ -310,9 +334,17 @@ async function run(
       run.recordsRead++;
       if (item.kind === 'error') {
         note(item.diagnostic);
+        countError(item.diagnostic);
         pendingErr++;
       } else if (item.applocker) pending.push(item.applocker);
-      else pendingNon++;
+      else {
+        pendingNon++;
+        const clear = logClearOf(item.raw);
+        if (clear) {
+          pendingClears.push(clear);
+          logClears++;
+        }
+      }
       // Commit when the batch is full, and also every few batches' worth of records without AppLocker
       // events (a big Security.evtx), so progress moves and a re-run resumes near where it stopped.
       if (pending.length >= batchSize || position - lastFlush >= batchSize * 4) {
@@ -325,12 +357,14 @@ async function run(
       }
     }
     if (!aborted) {
-      if (pending.length || pendingNon || pendingErr) await flush();
+      if (pending.length || pendingNon || pendingErr || pendingClears.length) await flush();
       // Stage 4, finish: a later run of the same file starts over (and finds only duplicates).
       await store.finishSource(source, { ...p, recordsRead: position });
+      await store.recordSourceErrors(file.path, errorsByCode, prior.recordsRead === 0);
       bytesDone += file.size;
       fileDone = true;
     }
+    if (aborted) await store.recordSourceErrors(file.path, errorsByCode, prior.recordsRead === 0);
     summaries.push({
       path: file.path,
       format,
@@ -340,6 +374,8 @@ async function run(
       nonAppLocker: p.nonAppLocker,
       errors: p.errors,
       resumedRecords: Math.min(prior.recordsRead, position),
+      logClears,
+      errorsByCode,
       completed: !aborted,
       diagnostics,
     });
@@ -355,8 +391,16 @@ async function run(
       duplicates: t.duplicates + f.duplicates,
       nonAppLocker: t.nonAppLocker + f.nonAppLocker,
       errors: t.errors + f.errors,
+      logClears: t.logClears + f.logClears,
+      errorsByCode: addCounts(t.errorsByCode, f.errorsByCode),
     }),
-    { files: 0, recordsRead: 0, eventsStored: 0, duplicates: 0, nonAppLocker: 0, errors: 0 },
+    { files: 0, recordsRead: 0, eventsStored: 0, duplicates: 0, nonAppLocker: 0, errors: 0, logClears: 0, errorsByCode: {} as Record<string, number> },
   );
   return { files: summaries, skippedFiles: walked.skipped, diagnostics: walked.diagnostics, totals, aborted };
+}
+
+function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }
