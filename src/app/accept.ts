@@ -42,6 +42,24 @@ export interface AcceptOutcome {
   readonly entry?: HistoryEntry;
 }
 
+/**
+ * INVARIANT: no path rule for a user-writable folder reaches a policy file (anyone could drop a file there,
+ * applocker.md §7 caveat; the ONE list is policy/user-writable.ts). Named explicitly (`--id`): an error that
+ * refuses the request; part of `--all`: skipped with a warning.
+ */
+export function partitionSafe(chosen: readonly SuggestedRule[], all: boolean): { safe: SuggestedRule[]; refused: Diagnostic[] } {
+  const safe: SuggestedRule[] = [];
+  const refused: Diagnostic[] = [];
+  for (const s of chosen) {
+    if (s.rule.kind === 'FilePathRule' && isUserWritablePath(s.rule.condition.path)) {
+      refused.push({ code: 'app.accept.user-writable', severity: all ? 'warning' : 'error', message: `refused \`${s.rule.id}\`: a path rule for \`${s.rule.condition.path}\` would let any user run what they put there`, help: 'allow the file by publisher or hash instead (`lockstep fileinfo FILE`)' });
+      continue;
+    }
+    safe.push(s);
+  }
+  return { safe, refused };
+}
+
 export async function acceptSuggestions(ports: PromotionPorts, req: AcceptRequest): Promise<UseCaseResult<AcceptOutcome>> {
   const l = await loadWorkspace(ports.files);
   if (!l.ok) return refuse('invalid', l.diagnostics);
@@ -70,15 +88,8 @@ export async function acceptSuggestions(ports: PromotionPorts, req: AcceptReques
       chosen.push(s);
     }
   }
-  // INVARIANT: no path rule for a user-writable folder reaches a policy file (anyone could drop a file there).
-  const safe: SuggestedRule[] = [];
-  for (const s of chosen) {
-    if (s.rule.kind === 'FilePathRule' && isUserWritablePath(s.rule.condition.path)) {
-      diags.push({ code: 'app.accept.user-writable', severity: 'error', message: `refused \`${s.rule.id}\`: a path rule for \`${s.rule.condition.path}\` would let any user run what they put there`, help: 'allow the file by publisher or hash instead (`lockstep fileinfo FILE`)' });
-      continue;
-    }
-    safe.push(s);
-  }
+  const { safe, refused } = partitionSafe(chosen, req.all === true);
+  diags.push(...refused);
   if (!req.all && safe.length < chosen.length) return refuse('invalid', diags);
   const f = gpoFile(loaded, ports.files, gpo);
   if (!f.ok) return f;

@@ -107,3 +107,22 @@ describe('export use case (in-memory ports)', () => {
     expect(!r.ok && r.failure).toBe('usage');
   });
 });
+
+describe('import use case', () => {
+  it('-Effective: compared with the group\'s merged policy, so a faithful effective export shows no drift', async () => {
+    const d = demo();
+    const { loadWorkspace } = await import('./workspace.js');
+    const { effectivePolicyForGroup } = await import('../rollout/index.js');
+    const l = await loadWorkspace(d.ports.files);
+    if (!l.ok) throw new Error('workspace');
+    const fin = l.value.workspace.groups.find((g) => g.name === 'Finance')!;
+    const merged = effectivePolicyForGroup(fin, l.value.workspace.gpos, l.value.policies).effective.policy;
+    const bytes = new TextEncoder().encode(serializePolicy(merged));
+    const asGpo = await importDeployed(d.ports, { gpo: FIN, name: 'eff.xml', bytes, actor: 'a', record: false });
+    expect(asGpo.ok && asGpo.value.drift).toBe(true); // the baseline's rules are not in Finance's GPO
+    const asEffective = await importDeployed(d.ports, { gpo: FIN, name: 'eff.xml', bytes, actor: 'a', record: false, effective: true });
+    expect(asEffective.ok && asEffective.value.drift).toBe(false);
+    const wrongGroup = await importDeployed(d.ports, { gpo: FIN, name: 'eff.xml', bytes, actor: 'a', record: false, effective: true, group: 'Engineering' });
+    expect(!wrongGroup.ok && wrongGroup.diagnostics[0]!.code).toBe('app.import.group-required');
+  });
+});

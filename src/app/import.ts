@@ -7,13 +7,13 @@
  */
 import type { Diagnostic } from '../diag/index.js';
 import { diffPolicies, parsePolicy, renderPolicyDiff, type PolicyDiff } from '../policy/index.js';
-import { withDeclaredEnforcement } from '../rollout/index.js';
+import { effectivePolicyForGroup, withDeclaredEnforcement } from '../rollout/index.js';
 import { sha256Hex, type HistoryEntry } from '../rollout/promotion/history.js';
 import { collectionModes } from '../rollout/promotion/enforce.js';
 import type { PromotionPorts } from './accept.js';
 import { findGpo } from './gpo-file.js';
 import { historyTarget, recordEntry } from './history.js';
-import { refuse, succeed, type UseCaseResult } from './result.js';
+import { refuse, succeed, usage, type UseCaseResult } from './result.js';
 import { loadWorkspace } from './workspace.js';
 
 export interface ImportRequest {
@@ -24,6 +24,13 @@ export interface ImportRequest {
   readonly store?: string;
   /** Record the import in the history (default true). */
   readonly record?: boolean;
+  /**
+   * The file is `Get-AppLockerPolicy -Effective` from one machine: compare it with the merged policy of the
+   * business group the machine belongs to (every GPO that applies, §6.1), not with this GPO alone.
+   */
+  readonly effective?: boolean;
+  /** With `effective`: the machine's business group, when the GPO applies to several. */
+  readonly group?: string;
 }
 
 export interface ImportOutcome {
@@ -49,7 +56,15 @@ export async function importDeployed(ports: PromotionPorts, req: ImportRequest):
   const mine = loaded.policies.get(gpo.name);
   const mineBytes = loaded.policyBytes.get(gpo.name);
   if (!mine || !mineBytes) return refuse('invalid', [{ code: 'app.import.policy-missing', severity: 'error', message: `the policy file of \`${gpo.name}\` could not be loaded` }]);
-  const workspace = withDeclaredEnforcement(gpo, mine);
+  let workspace = withDeclaredEnforcement(gpo, mine);
+  if (req.effective) {
+    const groups = loaded.workspace.groups.filter((x) => effectivePolicyForGroup(x, loaded.workspace.gpos, loaded.policies).applied.some((a) => a.gpo.name === gpo.name));
+    const chosen = req.group ? groups.filter((x) => x.name.toLowerCase() === req.group!.toLowerCase()) : groups;
+    if (chosen.length !== 1) {
+      return usage('app.import.group-required', req.group ? `\`${gpo.name}\` does not apply to a group named \`${req.group}\`` : `\`${gpo.name}\` applies to ${groups.length} business groups: name the machine's group`, `groups: ${groups.map((x) => `\`${x.name}\``).join(', ') || 'none'}; pass --group NAME`);
+    }
+    workspace = effectivePolicyForGroup(chosen[0]!, loaded.workspace.gpos, loaded.policies).effective.policy;
+  }
   const diff = diffPolicies(deployed.value.policy, workspace);
   const diags: Diagnostic[] = [];
   let entry: HistoryEntry | undefined;

@@ -21,6 +21,9 @@ export function memoryWorkspaceFiles(files: Map<string, Uint8Array | string>, di
     write: async (p, bytes) => {
       files.set(key(p), typeof bytes === 'string' ? bytes : new Uint8Array(bytes));
     },
+    remove: async (p) => {
+      files.delete(key(p));
+    },
     list: async (d) => {
       const prefix = `${key(d).replace(/\/$/, '')}/`;
       return [...files.keys()].filter((k) => k.startsWith(prefix) && !k.slice(prefix.length).includes('/')).map((k) => k.slice(prefix.length)).sort();

@@ -22,6 +22,8 @@ export interface WorkspaceFiles {
    * folders are created; `private` makes the file readable by its owner only (a key). Rejects with an Error naming the file when it cannot be written.
    */
   write(path: string, bytes: Uint8Array | string, opts?: { readonly private?: boolean }): Promise<void>;
+  /** Deletes a file; nothing happens when it does not exist. */
+  remove(path: string): Promise<void>;
   /** Names of the files directly in a folder (sorted); empty when the folder does not exist. */
   list(dir: string): Promise<string[]>;
 }

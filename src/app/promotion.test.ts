@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parsePolicy, serializePolicy } from '../policy/index.js';
 import { fleetInventory, fleetWorkspace, inventoryCsv, memoryEvidence, simulateEvents, simulateFleet, workspaceYaml } from '../rollout/index.js';
 import { sha256Hex } from '../rollout/promotion/history.js';
-import { acceptSuggestions } from './accept.js';
+import { acceptSuggestions, partitionSafe } from './accept.js';
 import { history } from './history.js';
 import { fixedClock, memoryEvidenceStores, memoryPromotionLogs, memoryWorkspaceFiles } from './memory-ports.js';
 import { promote } from './promote.js';
@@ -113,6 +113,29 @@ describe('accept → promote → rollback (in-memory ports)', () => {
     expect(sha256Hex(d.bytesOf(d.finFile))).toBe(sha256Hex(states[0]!));
   });
 
+  it('a pilot ring rolls back on its own: the ring file goes, the broad GPO stays', async () => {
+    const d = demo();
+    await acceptSuggestions(d.ports, { gpo: FIN, all: true, actor: 'a' });
+    const accepted = d.bytesOf(d.finFile);
+    const p = await promote(d.ports, { gpo: FIN, ring: 'pilot', actor: 'a' });
+    if (!p.ok) throw new Error(JSON.stringify(p.diagnostics));
+    expect(d.files.has(p.value.policyFile)).toBe(true);
+    const noBroad = await rollback(d.ports, { gpo: FIN, actor: 'a' }); // the broad GPO's only live change is the accept
+    expect(noBroad.ok && noBroad.value.restored.action).toBe('accept');
+    await acceptSuggestions(d.ports, { gpo: FIN, all: true, actor: 'a' });
+    expect(d.bytesOf(d.finFile)).toEqual(accepted);
+    const r = await rollback(d.ports, { gpo: FIN, ring: 'pilot', actor: 'a' });
+    if (!r.ok) throw new Error(JSON.stringify(r.diagnostics));
+    expect(r.value.bytes.length).toBe(0);
+    expect(d.files.has(p.value.policyFile)).toBe(false);
+    expect(d.files.has(p.value.ringDefinition!)).toBe(false);
+    expect(d.bytesOf(d.finFile)).toEqual(accepted);
+    const again = await rollback(d.ports, { gpo: FIN, ring: 'pilot', actor: 'a' });
+    expect(!again.ok && again.diagnostics[0]!.code).toBe('app.rollback.nothing');
+    const h = await history(d.ports, { verify: true });
+    expect(h.ok && h.value.problems).toEqual([]);
+  });
+
   it('--force needs a reason and is recorded', async () => {
     const d = demo();
     const noReason = await promote(d.ports, { gpo: FIN, actor: 'a', force: true });
@@ -139,7 +162,12 @@ describe('accept → promote → rollback (in-memory ports)', () => {
     expect(r.diagnostics[0]!.location).toMatchObject({ path: '/AppLockerPolicy/RuleCollection[@Type="Exe"]' });
   });
 
-  it('user-writable path suggestions are never accepted', async () => {
+  it('user-writable path suggestions are never accepted; an unknown id is a usage error', async () => {
+    const rule = (path: string) => ({ type: 'Path' as const, collection: 'Exe' as const, files: 1, events: 1, filePaths: [path], reason: 'x', rule: { kind: 'FilePathRule' as const, id: 'a', name: path, description: '', userOrGroupSid: 'S-1-1-0', action: 'Allow' as const, condition: { kind: 'FilePathCondition' as const, path }, exceptions: [] } });
+    const p = partitionSafe([rule('%OSDRIVE%\\USERS\\BOB\\APPDATA\\X.EXE'), rule('%WINDIR%\\TEMP\\Y.EXE'), rule('%PROGRAMFILES%\\LEDGER\\LEDGER.EXE')], false);
+    expect(p.safe.map((s) => s.rule.name)).toEqual(['%PROGRAMFILES%\\LEDGER\\LEDGER.EXE']);
+    expect(p.refused.map((x) => [x.code, x.severity])).toEqual([['app.accept.user-writable', 'error'], ['app.accept.user-writable', 'error']]);
+    expect(partitionSafe([rule('%WINDIR%\\TEMP\\Y.EXE')], true).refused[0]!.severity).toBe('warning');
     const d = demo();
     const r = await acceptSuggestions(d.ports, { gpo: FIN, ids: ['00000000-0000-0000-0000-000000000000'], actor: 'a' });
     expect(!r.ok && r.diagnostics[0]!.code).toBe('app.accept.unknown-suggestion');

@@ -63,6 +63,22 @@ export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
       }
       writeFileAtomic(f, bytes, opts?.private ? 0o600 : undefined);
     },
+    remove: async (p) => {
+      const f = abs(p);
+      if (!existsSync(f)) return;
+      if (!isAbsolute(p)) {
+        // Confined like writes: a linked folder inside the workspace must not carry a deletion out of it.
+        const realParent = realpathSync(dirname(f));
+        let realDir = dir;
+        try {
+          realDir = realpathSync(dir);
+        } catch {
+          // the folder vanished: nothing below it to remove
+        }
+        if (!within(realDir, realParent)) throw new Error(`\`${f}\` leads out of the workspace (a symbolic link to \`${realParent}\`); workspace files must be inside it`);
+      }
+      rmSync(f, { force: true });
+    },
     list: async (d) => {
       const f = abs(d);
       if (!existsSync(f)) return [];

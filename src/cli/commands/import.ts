@@ -12,7 +12,7 @@ import { out, outJson } from '../output.js';
 import { actorOf, promotionPorts } from './promote.js';
 import { unwrapUseCase } from './report.js';
 
-interface Options { workspace: string; gpo: string; actor?: string; store?: string; record?: boolean; json?: boolean }
+interface Options { workspace: string; gpo: string; actor?: string; store?: string; record?: boolean; effective?: boolean; group?: string; json?: boolean }
 
 export function register(program: Command): void {
   program
@@ -23,6 +23,8 @@ export function register(program: Command): void {
     .option('--workspace <dir>', 'workspace folder (holds lockstep.yaml)', '.')
     .option('--actor <name>', 'who imports (default: the OS user)')
     .option('--store <target>', 'store holding the history (default: the workspace\'s)')
+    .option('--effective', 'FILE is `Get-AppLockerPolicy -Effective` from one machine: compare with its group\'s merged policy')
+    .option('--group <name>', 'with --effective: the machine\'s business group (when the GPO applies to several)')
     .option('--no-record', 'do not record the import in the history')
     .option('--json', 'print the diff as JSON')
     .addHelpText('after', `
@@ -33,9 +35,10 @@ On a domain-joined admin machine:
 Examples:
   $ lockstep import --gpo "AppLocker - Finance" deployed.xml
   $ lockstep import --gpo "AppLocker - Finance" deployed.xml --json | jq .drift
+  $ lockstep import --gpo "AppLocker - Finance" --effective --group Finance fin-ws-0001.effective.xml
 Exit: 0 no drift, 2 drift, 3 invalid file or workspace, 1 tool failure.`)
     .action(async (file: string, o: Options) => {
-      const r = unwrapUseCase(await importDeployed(promotionPorts(o.workspace), { gpo: o.gpo, name: file, bytes: readInput(file), actor: actorOf(o.actor), ...(o.store ? { store: o.store } : {}), ...(o.record === false ? { record: false } : {}) }));
+      const r = unwrapUseCase(await importDeployed(promotionPorts(o.workspace), { gpo: o.gpo, name: file, bytes: readInput(file), actor: actorOf(o.actor), ...(o.store ? { store: o.store } : {}), ...(o.record === false ? { record: false } : {}), ...(o.effective ? { effective: true } : {}), ...(o.group ? { group: o.group } : {}) }));
       if (o.json) outJson({ gpo: r.gpo, drift: r.drift, diff: r.diff, entry: r.entry ?? null });
       else out(`${r.gpo}: ${r.drift ? 'DRIFT between what is deployed and the workspace (deployed → workspace):' : 'no drift: the deployed policy matches the workspace'}\n${r.drift ? r.diffText : ''}`);
       throw new CliExit(r.drift ? ExitCode.WouldBlock : ExitCode.Ok);

@@ -98,6 +98,15 @@ describe('promotion loop on the demo (SQLite, end to end)', () => {
     expect(t.stderr).toContain('rollout.history.entry-edited');
   });
 
+  it('rollback --ring removes the pilot GPO files it created', async () => {
+    const ringFile = join(ws, 'policies', 'rings', 'applocker-finance-pilot.xml');
+    expect(statSync(ringFile).isFile()).toBe(true);
+    const r = await run(['rollback', ...W(), '--gpo', FIN, '--ring', 'pilot', '--actor', 'carol', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).removed).toBe(true);
+    expect(statSync(ringFile, { throwIfNoEntry: false })).toBeUndefined();
+  });
+
   it('import reports drift against a Get-AppLockerPolicy export (UTF-16), and none against the same policy', async () => {
     const fin = join(ws, 'policies', 'fin.xml');
     const same = await run(['import', ...W(), '--gpo', FIN, fin, '--no-record']);

@@ -13,7 +13,7 @@ import { GENERATED_BY, writeArtifacts } from './export.js';
 import { actorOf, promotionPorts } from './promote.js';
 import { unwrapUseCase } from './report.js';
 
-interface Options { workspace: string; gpo: string; to?: string; actor?: string; reason?: string; store?: string; out?: string; json?: boolean }
+interface Options { workspace: string; gpo: string; to?: string; ring?: string; actor?: string; reason?: string; store?: string; out?: string; json?: boolean }
 
 export function register(program: Command): void {
   program
@@ -21,6 +21,7 @@ export function register(program: Command): void {
     .description('restore a GPO\'s policy file byte for byte to before a recorded change, and emit the artifacts to apply it')
     .requiredOption('--gpo <name>', 'the GPO (name or GUID)')
     .option('--to <entry>', 'restore the state before this history entry (default: undo the latest change)')
+    .option('--ring <name>', 'roll back this pilot ring\'s changes (undoing its first promotion removes the pilot GPO\'s files)')
     .option('--workspace <dir>', 'workspace folder (holds lockstep.yaml)', '.')
     .option('--actor <name>', 'who rolls back (default: the OS user)')
     .option('--reason <text>', 'why: recorded in the history')
@@ -45,8 +46,14 @@ Exit: 0 restored, 3 history does not verify or the earlier policy is missing, 1 
         }
       }
       const ports = promotionPorts(o.workspace);
-      const r = unwrapUseCase(await rollback(ports, { gpo: o.gpo, actor: actorOf(o.actor), ...(to ? { to } : {}), ...(o.reason ? { reason: o.reason } : {}), ...(o.store ? { store: o.store } : {}) }));
-      const ex = unwrapUseCase(await exportArtifacts(ports, { gpo: r.gpo, format: 'powershell', generatedBy: GENERATED_BY, policyBytes: r.bytes }));
+      const r = unwrapUseCase(await rollback(ports, { gpo: o.gpo, actor: actorOf(o.actor), ...(to ? { to } : {}), ...(o.ring ? { ring: o.ring } : {}), ...(o.reason ? { reason: o.reason } : {}), ...(o.store ? { store: o.store } : {}) }));
+      if (r.bytes.length === 0) {
+        // The ring's first promotion was undone: there is no pilot policy left to apply.
+        if (o.json) outJson({ gpo: r.gpo, ring: r.ring ?? null, policyFile: r.policyFile, removed: true, restoredBefore: r.restored.seq, entry: r.entry, artifacts: [] });
+        else out(`${r.gpo} ring ${r.ring}: removed ${r.policyFile} (the pilot GPO did not exist before entry ${r.restored.seq}); unlink and delete the pilot GPO. Recorded as history entry ${r.entry.seq}`);
+        throw new CliExit(ExitCode.Ok);
+      }
+      const ex = unwrapUseCase(await exportArtifacts(ports, { gpo: r.gpo, format: 'powershell', generatedBy: GENERATED_BY, policyBytes: r.bytes, ...(r.ring ? { ring: r.ring } : {}) }));
       const dir = resolve(o.out ?? `rollback-${r.entry.seq}`);
       const written = writeArtifacts(dir, ex);
       if (o.json) outJson({ gpo: r.gpo, policyFile: r.policyFile, restoredBefore: r.restored.seq, sha256: r.entry.policyAfter, entry: r.entry, artifacts: written });
