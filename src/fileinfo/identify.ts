@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { toHex } from '../bytes/index.js';
-import { ok, type Diagnostic, type Result } from '../diag/index.js';
+import { fail, ok, type Diagnostic, type Result } from '../diag/index.js';
 import type { FileInformation, PublisherInfo } from '../policy/file-information.js';
 import { collectionForPath, extensionOf } from '../policy/file-types.js';
 import type { FileHashType, RuleCollectionType } from '../policy/model.js';
@@ -119,6 +119,23 @@ function isZip(b: Uint8Array): boolean {
  * if (r.ok) console.log(r.value.displayPath, r.value.displayHash); // %PROGRAMFILES%\7-ZIP\7Z.EXE SHA256 0x…
  */
 export async function identifyFile(input: IdentifyInput): Promise<Result<FileIdentity>> {
+  try {
+    return await identify(input);
+  } catch (e) {
+    // A parser that throws on hostile bytes is a bug to fix (the fuzz harness hunts them), but it must never
+    // end a batch: the file gets one coded diagnostic and the caller goes on with the next (issue 12).
+    const why = e instanceof RangeError ? 'input too complex (nesting or size)' : String((e as Error)?.message ?? e).toLowerCase().replace(/\.$/, '');
+    return fail([{
+      code: 'fileinfo.identify.failed',
+      severity: 'error',
+      message: `cannot identify \`${input.path}\`: unexpected parser failure (${why})`,
+      location: { kind: 'bytes', file: input.path, offset: 0 },
+      help: 'the file is probably damaged or hostile; please report it',
+    }]);
+  }
+}
+
+async function identify(input: IdentifyInput): Promise<Result<FileIdentity>> {
   const { bytes } = input;
   const file = input.path;
   const namePath = input.windowsPath ?? input.path;

@@ -70,7 +70,7 @@ describe.skipIf(!url)('postgres store', () => {
     try {
       const file = join(dir, 'fleet.ndjson');
       writeFileSync(file, formatEvents(syntheticEvents(2000, { seed: 8, computers: 30, users: 40, files: 60, days: 4, startDay: '2026-11-01' }), 'ecs-json'));
-      const lite = await openStore(join(dir, 'ref.db'));
+      const lite = await openStore(join(dir, 'ref.db'), { create: true });
       const pgStore = await openStore(s.url);
       try {
         await ingestPaths(lite, [file], { batchSize: 300 });

@@ -68,6 +68,19 @@ export interface StoreInfo {
   readonly rollupRows: number;
 }
 
+/** One finding of `lockstep store check`. */
+export interface StoreCheckFinding {
+  readonly check: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** What `lockstep store check` found: every check with its outcome; ok when all passed. */
+export interface StoreCheck {
+  readonly ok: boolean;
+  readonly findings: readonly StoreCheckFinding[];
+}
+
 /**
  * The evidence store: AppLocker events deduplicated by a natural key, with per-day rollups maintained at
  * insert time so the EvidenceQuery aggregates never scan raw events (except for partial edge days).
@@ -93,13 +106,22 @@ export interface EvidenceStore extends EvidenceQuery {
   insertEvents(
     events: readonly AppLockerEvent[],
     source: IngestSource,
-    progress?: (batch: { inserted: number; duplicates: number; rejected: number }) => SourceProgress,
+    progress?: (batch: { inserted: number; duplicates: number; rejected: number }, stored: SourceProgress) => SourceProgress,
   ): Promise<InsertResult>;
-  /** Marks a source finished with its final counters. */
+  /**
+   * Marks a source finished: status `done` and the furthest `recordsRead`. The counters are the ones the
+   * batches added (`insertEvents`' progress gets the stored row to add to), so two ingests of one file at
+   * once both count, whichever finishes last.
+   */
   finishSource(source: IngestSource, progress: SourceProgress): Promise<void>;
   sources(): Promise<SourceRecord[]>;
   counts(): Promise<{ events: number; sources: number }>;
   info(): Promise<StoreInfo>;
+  /**
+   * Integrity checks, reading only: the store mark and schema version, the database's own checks (SQLite
+   * `integrity_check`, `foreign_key_check`), and that the daily rollup counts exactly the stored events.
+   */
+  check(): Promise<StoreCheck>;
   /**
    * A SHA-256 over every stored event's content (names, not internal ids; computers by lower-case name), order-independent: two
    * stores holding the same events have the same digest. Used by the kill test.

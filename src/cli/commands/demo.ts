@@ -13,7 +13,8 @@ import { ingestPaths, openStore, redactTarget, type IngestProgress } from '../..
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, reportDiagnostics } from '../output.js';
 import { writeWorkspaceFiles } from './init.js';
-import { emitReport, loadWorkspace, runReadiness, workspaceStoreTarget } from './report.js';
+import { fromResult, loadWorkspace, readiness, workspaceStoreTarget } from '../../app/index.js';
+import { cliPorts, emitReport, unwrapUseCase } from './report.js';
 import { endDate, positiveInt, writeSimulatedEvidence } from './simulate.js';
 
 /** Ingest progress on stderr: a bar on a TTY, a line every 5 s otherwise, nothing with --json. */
@@ -77,13 +78,10 @@ Exit: 0 the report was printed (the demo fleet is NOT READY on purpose), 1 tool 
       const evidenceDir = join(dir, 'evidence');
       writeSimulatedEvidence(evidenceDir, fleet, events, ['ecs-json']);
       if (!quiet) err(`demo: SYNTHETIC workspace in ${dir}: ${fleet.machines.length} machines, ${events.length} AppLocker events over ${days} days`);
-      const { loaded, diagnostics } = loadWorkspace(dir);
-      if (!loaded) {
-        reportDiagnostics(diagnostics);
-        throw new CliExit(ExitCode.ToolFailure);
-      }
-      const target = workspaceStoreTarget(loaded, o.store);
-      const store = await openStore(target);
+      const ports = cliPorts(dir);
+      const loaded = unwrapUseCase(fromResult(await loadWorkspace(ports.files), 'unavailable'));
+      const target = unwrapUseCase(fromResult(workspaceStoreTarget(loaded, ports.files, o.store, ports.env), 'unavailable'));
+      const store = await openStore(target, { create: true });
       try {
         const bar = progress(quiet);
         const summary = await ingestPaths(store, [evidenceDir], { onProgress: (p) => bar.update(p) });
@@ -98,7 +96,7 @@ Exit: 0 the report was printed (the demo fleet is NOT READY on purpose), 1 tool 
         await store.close();
       }
       const now = new Date(`${end}T00:00:00Z`);
-      const report = await runReadiness({ loaded, ...(o.store ? { store: o.store } : {}), sinceDays: days, now });
+      const { report } = unwrapUseCase(await readiness(ports, { loaded, store: target, since: `${days}d`, now }));
       emitReport(report, { ...(o.json ? { json: true } : {}), ...(o.html ? { html: o.html } : {}) });
       if (!quiet) err(`demo: next, try \`node bin/lockstep.js report readiness --workspace ${dirArg} --gpo "AppLocker - Finance" --html report.html\``);
       if (quiet) return;

@@ -16,7 +16,7 @@ import {
 import { parsePolicy, type AppLockerPolicy, type FileHashType, type FileInformation } from '../../policy/index.js';
 import { missingFactsNote } from '../missing-facts.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
-import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
+import { csvCell, diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 import { readInput } from '../io.js';
 import { readFactsFile } from './facts.js';
 
@@ -118,7 +118,7 @@ export function resultRow(file: FileInformation, d: Decision): { FilePath: strin
 }
 
 function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return csvCell(s); // quoting + formula neutralisation (issue 12)
 }
 
 interface TestOptions { policy: string; path?: string[]; fileInfo?: string; user?: string[]; interactive?: boolean; json?: boolean; csv?: boolean; removable?: string[]; hot?: string[] }

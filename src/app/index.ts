@@ -1,0 +1,9 @@
+/**
+ * The use-case room (shared/design/app-layer.md): each use case is `(ports, input) → Promise<UseCaseResult>`,
+ * prints nothing, reads no environment. The CLI and the server are thin adapters over these.
+ */
+export * from './ports.js';
+export * from './result.js';
+export * from './workspace.js';
+export * from './readiness.js';
+export * from './lint.js';

@@ -1,0 +1,36 @@
+/**
+ * The ports the use cases need (shared/design/app-layer.md). Declared here, on the inner side; the edges
+ * implement them (`store/node-ports.ts` for a Node process, in-memory ones in tests). A use case gets
+ * everything it touches through these: no fs, no environment, no clock of its own.
+ */
+import type { EvidenceQuery } from '../rollout/index.js';
+
+/** Files of one workspace folder. Paths are as the workspace wrote them (relative to `dir`, or absolute). */
+export interface WorkspaceFiles {
+  /** The workspace folder, absolute. */
+  readonly dir: string;
+  /** The absolute path a workspace-written path names (used in diagnostics and for writes). */
+  resolve(path: string): string;
+  exists(path: string): Promise<boolean>;
+  /** The bytes of a file; rejects with an Error whose message names the file when it cannot be read. */
+  read(path: string): Promise<Uint8Array>;
+}
+
+/** An evidence store opened for one use case; closed by the use case that opened it. */
+export type OpenedEvidence = EvidenceQuery & { close(): Promise<void> };
+
+export interface EvidenceStores {
+  /** Opens (creating a SQLite file when needed) the store at a target: a file path or a postgres:// URL. */
+  open(target: string): Promise<OpenedEvidence>;
+  /** False for a SQLite file that does not exist yet (a PostgreSQL URL always "exists"). */
+  exists(target: string): Promise<boolean>;
+  /** The target with any password hidden, for messages. */
+  redact(target: string): string;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+/** Environment variables the caller chose to expose (the workspace's `store: env:NAME`). */
+export type EnvLookup = (name: string) => string | undefined;

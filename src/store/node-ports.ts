@@ -1,0 +1,61 @@
+/**
+ * The use-case ports (app/ports.ts) for a Node process: workspace files on disk, evidence stores opened with
+ * `openStore`, the system clock. The CLI and the server both build their ports here, so neither re-implements
+ * file access or store opening.
+ */
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Clock, EvidenceStores, WorkspaceFiles } from '../app/ports.js';
+import { isPostgresUrl, openStore, redactTarget } from './open.js';
+
+/** True when `child` is `parent` or inside it (both absolute, resolved). */
+function within(parent: string, child: string): boolean {
+  const r = relative(parent, child);
+  return r === '' || (!r.startsWith('..' + sep) && r !== '..' && !isAbsolute(r));
+}
+
+/**
+ * Files of the workspace folder `dirArg` (relative paths resolve against it). The edge half of workspace
+ * confinement (issue 12; the pure half is rollout/workspace/confine.ts, checked when lockstep.yaml is
+ * validated): a file read through here must really be inside the workspace — a symbolic link in the
+ * workspace pointing out of it (`policies/p.xml -> /etc/shadow`) is refused, and only regular files of at
+ * most 64 MiB are read.
+ */
+export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
+  const dir = resolve(dirArg);
+  const abs = (p: string): string => (isAbsolute(p) ? p : join(dir, p));
+  return {
+    dir,
+    resolve: abs,
+    exists: async (p) => existsSync(abs(p)),
+    read: async (p) => {
+      const f = abs(p);
+      const st = statSync(f);
+      if (st.isDirectory()) throw new Error(`\`${f}\` is a folder, not a file`);
+      if (!isAbsolute(p)) {
+        let realDir = dir;
+        try {
+          realDir = realpathSync(dir);
+        } catch {
+          // the folder itself vanished: the realpath of the file below fails and says so
+        }
+        const real = realpathSync(f);
+        if (!within(realDir, real)) throw new Error(`\`${f}\` leads out of the workspace (a symbolic link to \`${real}\`); workspace files must be inside it`);
+      }
+      if (!st.isFile()) throw new Error(`\`${f}\` is not a regular file`);
+      if (st.size > WORKSPACE_FILE_MAX_BYTES) throw new Error(`\`${f}\` is ${st.size} bytes, over the ${WORKSPACE_FILE_MAX_BYTES}-byte limit for workspace files`);
+      return new Uint8Array(readFileSync(f));
+    },
+  };
+}
+
+/** Largest workspace file read (policy XML, lockstep.yaml, machines.csv). */
+const WORKSPACE_FILE_MAX_BYTES = 64 * 1024 * 1024;
+
+export const nodeEvidenceStores: EvidenceStores = {
+  open: (target) => openStore(target),
+  exists: async (target) => isPostgresUrl(target) || target === ':memory:' || existsSync(target),
+  redact: redactTarget,
+};
+
+export const systemClock: Clock = { now: () => new Date() };
