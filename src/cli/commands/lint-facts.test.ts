@@ -32,7 +32,7 @@ describe('lockstep policy lint', () => {
 
   it('--json, and correlation: how many recorded events the risky rule allowed', async () => {
     const db = join(tmp, 'evidence.db');
-    const store = await openStore(db);
+    const store = await openStore(db, { create: true });
     const ev = (i: number, ruleId: string, outcome: AppLockerEvent['outcome'], eventId: number): AppLockerEvent => ({
       channel: 'Microsoft-Windows-AppLocker/EXE and DLL', provider: 'Microsoft-Windows-AppLocker', eventId, outcome, computer: 'PC-01',
       timeCreated: new Date(Date.now() - 3_600_000 * (i + 1)).toISOString(), recordId: i + 1, userSid: 'S-1-5-21-1-2-3-1001',
