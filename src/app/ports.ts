@@ -4,6 +4,9 @@
  * everything it touches through these: no fs, no environment, no clock of its own.
  */
 import type { EvidenceQuery } from '../rollout/index.js';
+import type { PromotionLog } from '../rollout/promotion/history.js';
+
+export type { PromotionLog } from '../rollout/promotion/history.js';
 
 /** Files of one workspace folder. Paths are as the workspace wrote them (relative to `dir`, or absolute). */
 export interface WorkspaceFiles {
@@ -14,6 +17,13 @@ export interface WorkspaceFiles {
   exists(path: string): Promise<boolean>;
   /** The bytes of a file; rejects with an Error whose message names the file when it cannot be read. */
   read(path: string): Promise<Uint8Array>;
+  /**
+   * Replaces (or creates) a file atomically: a reader sees the old bytes or the new ones, never a mix; parent
+   * folders are created; `private` makes the file readable by its owner only (a key). Rejects with an Error naming the file when it cannot be written.
+   */
+  write(path: string, bytes: Uint8Array | string, opts?: { readonly private?: boolean }): Promise<void>;
+  /** Names of the files directly in a folder (sorted); empty when the folder does not exist. */
+  list(dir: string): Promise<string[]>;
 }
 
 /** An evidence store opened for one use case; closed by the use case that opened it. */
@@ -34,3 +44,11 @@ export interface Clock {
 
 /** Environment variables the caller chose to expose (the workspace's `store: env:NAME`). */
 export type EnvLookup = (name: string) => string | undefined;
+
+/** The promotion history of a store, opened for one use case and closed by it. */
+export type OpenedPromotionLog = PromotionLog & { close(): Promise<void> };
+
+export interface PromotionLogs {
+  /** Opens the history kept in the evidence store at `target` (created with the store's schema when needed). */
+  open(target: string): Promise<OpenedPromotionLog>;
+}

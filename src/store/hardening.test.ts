@@ -15,6 +15,7 @@ import { formatEvents } from '../events/index.js';
 import { ingestPaths } from './ingest.js';
 import { openStore, storeFailureDiagnostic } from './open.js';
 import { APPLICATION_ID, type SqliteEvidenceStore } from './sqlite/sqlite-store.js';
+import { migrations } from './migrations/index.js';
 import { syntheticEvents } from './synthetic-events.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-store-hardening-'));
@@ -58,7 +59,7 @@ describe('sqlite store integrity', () => {
     await (await openStore(path, { create: true })).close();
     const db = new Database(path, { readonly: true });
     expect(db.pragma('application_id', { simple: true })).toBe(APPLICATION_ID);
-    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(db.pragma('user_version', { simple: true })).toBe(migrations[migrations.length - 1]!.version);
     db.close();
     const s = await openStore(path);
     expect((await s.check()).ok).toBe(true);

@@ -9,5 +9,5 @@ export type {
 } from './types.js';
 export { StoreCode } from './errors.js';
 export { normalizeTime } from './time.js';
+export { nodeWorkspaceFiles, nodeEvidenceStores, nodePromotionLogs, systemClock, writeFileAtomic } from './node-ports.js';
 export type { RuleCount } from './query.js';
-export { nodeWorkspaceFiles, nodeEvidenceStores, systemClock } from './node-ports.js';

@@ -3,9 +3,9 @@
  * `openStore`, the system clock. The CLI and the server both build their ports here, so neither re-implements
  * file access or store opening.
  */
-import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { Clock, EvidenceStores, WorkspaceFiles } from '../app/ports.js';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { Clock, EvidenceStores, PromotionLogs, WorkspaceFiles } from '../app/ports.js';
 import { isPostgresUrl, openStore, redactTarget } from './open.js';
 
 /** True when `child` is `parent` or inside it (both absolute, resolved). */
@@ -46,11 +46,49 @@ export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
       if (st.size > WORKSPACE_FILE_MAX_BYTES) throw new Error(`\`${f}\` is ${st.size} bytes, over the ${WORKSPACE_FILE_MAX_BYTES}-byte limit for workspace files`);
       return new Uint8Array(readFileSync(f));
     },
+    write: async (p, bytes, opts) => {
+      const f = abs(p);
+      if (!isAbsolute(p)) {
+        // The same confinement as reads: a linked folder inside the workspace must not carry a write out of it.
+        mkdirSync(dirname(f), { recursive: true });
+        const realParent = realpathSync(dirname(f));
+        let realDir = dir;
+        try {
+          realDir = realpathSync(dir);
+        } catch {
+          // unreachable after the mkdir above; keep the lexical folder
+        }
+        if (!within(realDir, realParent)) throw new Error(`\`${f}\` leads out of the workspace (a symbolic link to \`${realParent}\`); workspace files must be inside it`);
+        if (existsSync(f) && !statSync(f).isFile()) throw new Error(`\`${f}\` is not a regular file`);
+      }
+      writeFileAtomic(f, bytes, opts?.private ? 0o600 : undefined);
+    },
+    list: async (d) => {
+      const f = abs(d);
+      if (!existsSync(f)) return [];
+      return readdirSync(f, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+    },
   };
 }
 
 /** Largest workspace file read (policy XML, lockstep.yaml, machines.csv). */
 const WORKSPACE_FILE_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Temp file in the same folder, then rename: atomic on one filesystem; the temp file is removed on failure. */
+export function writeFileAtomic(file: string, bytes: Uint8Array | string, mode?: number): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    writeFileSync(tmp, bytes, { flush: true, ...(mode !== undefined ? { mode } : {}) });
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw new Error(`cannot write \`${file}\`: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+/** The promotion history lives in the evidence store (migration 0003). */
+export const nodePromotionLogs: PromotionLogs = { open: (target) => openStore(target, { create: true }) };
 
 export const nodeEvidenceStores: EvidenceStores = {
   open: (target) => openStore(target),

@@ -7,6 +7,7 @@
 import type { Diagnostic } from '../diag/index.js';
 import type { AppLockerEvent } from '../events/applocker-event.js';
 import type { EvidenceFilter, EvidenceQuery } from '../rollout/ports.js';
+import type { PromotionLog } from '../rollout/promotion/history.js';
 import type { RuleCount } from './query.js';
 
 /** The file (or stream) events come from; `size`/`mtimeMs` identify a version of it for resuming. */
@@ -85,7 +86,7 @@ export interface StoreCheck {
  * The evidence store: AppLocker events deduplicated by a natural key, with per-day rollups maintained at
  * insert time so the EvidenceQuery aggregates never scan raw events (except for partial edge days).
  */
-export interface EvidenceStore extends EvidenceQuery {
+export interface EvidenceStore extends EvidenceQuery, PromotionLog {
   readonly kind: 'sqlite' | 'postgres';
   /** File path or URL with any password removed. */
   readonly target: string;

@@ -21,4 +21,11 @@ export const commandModules: Readonly<Record<string, () => Promise<CommandModule
   store: () => import('./store.js'),
   simulate: () => import('./simulate.js'),
   report: () => import('./report.js'),
+  promote: () => import('./promote.js'),
+  rollback: () => import('./rollback.js'),
+  export: () => import('./export.js'),
+  import: () => import('./import.js'),
+  history: () => import('./history.js'),
+  keys: () => import('./keys.js'),
+  'verify-bundle': () => import('./verify-bundle.js'),
 };

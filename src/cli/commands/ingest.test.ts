@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatEvents } from '../../events/index.js';
 import { syntheticEvents } from '../../store/synthetic-events.js';
+import { migrations } from '../../store/migrations/index.js';
 import { runCli } from '../../../test-support/cli.js';
 import { main } from '../main.js';
 
@@ -48,11 +49,11 @@ describe('lockstep ingest / store', () => {
 
   it('store info and migrate report the schema and contents', async () => {
     expect(await main(['store', 'info', '--store', db, '--json'])).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ kind: 'sqlite', schemaVersion: 1, events: 300, sources: 1 });
+    expect(JSON.parse(stdout)).toMatchObject({ kind: 'sqlite', schemaVersion: migrations[migrations.length - 1]!.version, events: 300, sources: 1 });
     stdout = '';
     expect(await main(['store', 'migrate', '--store', db])).toBe(0);
     expect(stdout).toContain('0001 initial');
-    expect(stdout).toContain('schema version 1, up to date');
+    expect(stdout).toContain(`schema version ${migrations[migrations.length - 1]!.version}, up to date`);
   });
 
   it('--workspace stores into the store the workspace names', async () => {

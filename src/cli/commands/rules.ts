@@ -14,6 +14,7 @@ import { encodePolicy, generateRules, parsePolicy, parseWritableDirs, serializeP
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 import { readInput, writeAtomic } from '../io.js';
+import { registerAccept } from './rules-accept.js';
 
 const RULE_TYPES: readonly GeneratedRuleType[] = ['Publisher', 'Hash', 'Path'];
 
@@ -155,4 +156,5 @@ Exit: 0 written, 1 bad inventory or arguments, 3 the generated policy does not v
       }
       if (!check.ok || hasErrors(check.diagnostics)) throw new CliExit(ExitCode.InvalidPolicy);
     });
+  registerAccept(rules);
 }

@@ -4,6 +4,7 @@
  * INVARIANT: versions are 1, 2, 3… in this array; an applied migration is never edited, only followed.
  */
 import { migration as m0001 } from './0001-initial.js';
+import { migration as m0003 } from './0003-history.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,7 +14,8 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [m0001];
+// 0003 (history, issue 11) lands beside 0002/0004 from other branches; the runner applies by version.
+export const migrations: readonly Migration[] = [m0001, m0003];
 
 /** The bookkeeping table, created before any migration runs. */
 export const MIGRATIONS_TABLE_SQL =

@@ -15,6 +15,8 @@ import { Dictionaries, type IdCache } from '../dictionary.js';
 import { digestAccumulator } from '../digest.js';
 import { StoreCode } from '../errors.js';
 import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
+import { BLOB_GET, BLOB_INSERT, blobRows, chainConflict, entryFromRow, HISTORY_ALL, HISTORY_INSERT, HISTORY_LAST, historyRow } from '../history-rows.js';
+import { GENESIS_HASH, type HistoryEntry } from '../../rollout/promotion/history.js';
 import { queryDailyCounts, queryFiles, queryRuleCounts, queryWindow, type RuleCount, type SqlRunner } from '../query.js';
 import { DIGEST_DAILY_SQL, DIGEST_EVENTS_SQL, toRecord, type SourceRow } from '../sqlite/sqlite-store.js';
 import type {
@@ -403,6 +405,26 @@ export class PostgresEvidenceStore implements EvidenceStore {
   /** The pool, for the benchmark's bulk generator and tests only. */
   get connection(): pg.Pool {
     return this.pool;
+  }
+
+  // PromotionLog (rollout/promotion/history.ts; migration 0003). The seq primary key makes a concurrent
+  // append fail; the prev check inside the transaction names it.
+  async appendHistory(entry: HistoryEntry, blobs: readonly Uint8Array[]): Promise<void> {
+    await inTransaction(this.pool, async (c) => {
+      const last = (await c.query<{ seq: string; hash: string }>(HISTORY_LAST)).rows[0];
+      if ((last?.hash ?? GENESIS_HASH) !== entry.prev || Number(last?.seq ?? 0) + 1 !== entry.seq) throw chainConflict(entry.prev, last?.hash);
+      for (const [h, d] of blobRows(blobs)) await c.query(numbered(BLOB_INSERT), [h, d]);
+      await c.query(numbered(HISTORY_INSERT), historyRow(entry));
+    });
+  }
+
+  async historyEntries(): Promise<HistoryEntry[]> {
+    return (await this.pool.query<{ seq: string; body: string }>(HISTORY_ALL)).rows.map((r) => entryFromRow(Number(r.seq), r.body));
+  }
+
+  async historyBlob(sha256: string): Promise<Uint8Array | undefined> {
+    const r = (await this.pool.query<{ data: string }>(numbered(BLOB_GET), [sha256])).rows[0];
+    return r ? new Uint8Array(Buffer.from(r.data, 'base64')) : undefined;
   }
 
   async close(): Promise<void> {

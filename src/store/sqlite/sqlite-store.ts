@@ -20,6 +20,8 @@ import type {
   AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreCheck, StoreCheckFinding, StoreInfo,
 } from '../types.js';
 import { digestAccumulator } from '../digest.js';
+import { BLOB_GET, BLOB_INSERT, blobRows, chainConflict, entryFromRow, HISTORY_ALL, HISTORY_INSERT, HISTORY_LAST, historyRow } from '../history-rows.js';
+import { GENESIS_HASH, type HistoryEntry } from '../../rollout/promotion/history.js';
 
 type Db = Database.Database;
 
@@ -448,6 +450,25 @@ export class SqliteEvidenceStore implements EvidenceStore {
   /** The raw connection, for the benchmark's bulk generator and tests only. */
   get connection(): Db {
     return this.db;
+  }
+
+  // PromotionLog (rollout/promotion/history.ts; migration 0003): one IMMEDIATE transaction per entry.
+  async appendHistory(entry: HistoryEntry, blobs: readonly Uint8Array[]): Promise<void> {
+    this.db.transaction(() => {
+      const last = this.db.prepare(HISTORY_LAST).get() as { seq: number; hash: string } | undefined;
+      if ((last?.hash ?? GENESIS_HASH) !== entry.prev || (last?.seq ?? 0) + 1 !== entry.seq) throw chainConflict(entry.prev, last?.hash);
+      for (const [h, d] of blobRows(blobs)) this.db.prepare(BLOB_INSERT).run(h, d);
+      this.db.prepare(HISTORY_INSERT).run(...historyRow(entry));
+    }).immediate();
+  }
+
+  async historyEntries(): Promise<HistoryEntry[]> {
+    return (this.db.prepare(HISTORY_ALL).all() as Array<{ seq: number; body: string }>).map((r) => entryFromRow(Number(r.seq), r.body));
+  }
+
+  async historyBlob(sha256: string): Promise<Uint8Array | undefined> {
+    const r = this.db.prepare(BLOB_GET).get(sha256) as { data: string } | undefined;
+    return r ? new Uint8Array(Buffer.from(r.data, 'base64')) : undefined;
   }
 
   async close(): Promise<void> {
