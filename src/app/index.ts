@@ -6,6 +6,7 @@ export * from './ports.js';
 export * from './result.js';
 export * from './workspace.js';
 export * from './readiness.js';
+export * from './lint.js';
 export * from './history.js';
 export * from './accept.js';
 export * from './promote.js';

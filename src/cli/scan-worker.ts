@@ -3,9 +3,10 @@
  * counted skip reason. Runs inside a worker thread for `lockstep scan` (the listener below), and in the main
  * thread when workers are off or unavailable (tests running from TypeScript sources). Spec: issue 4 item 5.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { identifyFile, inventoryEntry, type CatalogIndex, type InventoryEntry } from '../fileinfo/index.js';
+import { identifyFile, identifyInstalledPackage, inventoryEntry, type CatalogIndex, type InventoryEntry } from '../fileinfo/index.js';
 
 export interface ScanTask {
   readonly path: string;
@@ -34,8 +35,33 @@ const REUSE_MAX = 16 * 1024 * 1024;
 let shared = new Uint8Array(1024 * 1024);
 let busy = false;
 
+/**
+ * An installed packaged app (`WindowsApps\<full name>\AppxManifest.xml`): the manifest with the block map and
+ * signature beside it, identified as one Appx record for the package folder (fileinfo/appx/installed.ts).
+ */
+async function scanInstalledPackage(task: ScanTask, settings: ScanSettings): Promise<ScanOutcome> {
+  try {
+    const dir = dirname(task.path);
+    const read = (name: string): Uint8Array | undefined => (existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : undefined);
+    const manifest = readFileSync(task.path);
+    if (manifest.length > settings.maxBytes) return { kind: 'skip', path: task.path, reason: 'too-large', message: 'manifest over the size cap' };
+    const blockMap = read('AppxBlockMap.xml');
+    const signature = read('AppxSignature.p7x');
+    const windowsPath = task.windowsPath?.replace(/\\AppxManifest\.xml$/i, '');
+    const r = await identifyInstalledPackage({ file: task.path, manifest, ...(blockMap ? { blockMap } : {}), ...(signature ? { signature } : {}), ...(windowsPath ? { windowsPath } : {}) });
+    if (!r.ok) {
+      const first = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0];
+      return { kind: 'skip', path: task.path, reason: first?.code ?? 'unidentified', message: first?.message ?? 'could not identify' };
+    }
+    return { kind: 'entry', entry: inventoryEntry(settings.group, task.path, manifest.length, statSync(task.path).mtimeMs, r.value, windowsPath) };
+  } catch (e) {
+    return { kind: 'skip', path: task.path, reason: (e as NodeJS.ErrnoException).code ?? 'error', message: String((e as Error).message) };
+  }
+}
+
 /** Reads and identifies one file; never throws for a file-system problem (it becomes a skip reason). */
 export async function scanOne(task: ScanTask, settings: ScanSettings): Promise<ScanOutcome> {
+  if (basename(task.path).toLowerCase() === 'appxmanifest.xml') return scanInstalledPackage(task, settings);
   let fd: number | undefined;
   let holding = false;
   try {

@@ -20,3 +20,4 @@ export { INVENTORY_FORMAT, inventoryEntry, resumeKey, formatInventoryLine, parse
 export type { InventoryEntry } from './inventory.js';
 export { readFileFacts, parseHashText, MAX_FACT_RECORDS, type FactRecord, type FactsFormat, type FileFacts } from './facts/index.js';
 export { buildCatalogIndex, lookupCatalog, EMPTY_CATALOG_INDEX, MAX_CATALOG_FILES, type CatalogIndex, type CatalogHit } from './catalog/index.js';
+export { identifyInstalledPackage, type InstalledPackageInput } from './appx/installed.js';

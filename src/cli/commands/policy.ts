@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { hasErrors, type Diagnostic } from '../../diag/index.js';
 import {
-  correlateFindings, lintPolicy, LINT_RULES, type CorrelatedFinding, type FileInformation,
+  LINT_RULES, type CorrelatedFinding, type FileInformation,
   decodePolicyInput, defaultPolicy, diffPolicies, encodePolicy, formatOptionsOf, mergeGroupPolicy, mergeSetAppLockerPolicy, parsePolicy, renderPolicyDiff,
   serializePolicy, RULE_COLLECTION_TYPES, type AppLockerPolicy, type EffectivePolicy, type EnforcementMode,
   type ParsedPolicy, type RuleCollectionType,
@@ -14,9 +14,9 @@ import {
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 import { readInput, writeAtomic } from '../io.js';
-import { openStore, redactTarget } from '../../store/index.js';
-import { fromResult, loadWorkspace, parseSince, workspaceStoreTarget } from '../../app/index.js';
-import { cliPorts, unwrapUseCase } from './report.js';
+import { lintPolicies } from '../../app/index.js';
+import { nodeEvidenceStores, nodeWorkspaceFiles, systemClock } from '../../store/index.js';
+import { unwrapUseCase } from './report.js';
 import { readWritableDirs } from './rules.js';
 import { readFactsFile } from './facts.js';
 
@@ -248,45 +248,12 @@ Exit: 0 no error findings, 2 a finding of severity error (lock-out, user-writabl
     .action(async (files: string[], o: { workspace?: string; store?: string; since: string; writableDirs?: string; fileInfo?: string; json?: boolean }) => {
       const writableDirs = readWritableDirs(o.writableDirs);
       const fileFacts: FileInformation[] = o.fileInfo ? readFactsFile(o.fileInfo) : [];
-      const results: Array<{ file: string; valid: boolean; diagnostics: readonly Diagnostic[]; findings: CorrelatedFinding[] }> = [];
-      for (const file of files) {
-        const l = load(file);
-        if (!l.parsed || hasErrors(l.diagnostics)) {
-          results.push({ file, valid: false, diagnostics: l.diagnostics, findings: [] });
-          continue;
-        }
-        results.push({ file, valid: true, diagnostics: [], findings: lintPolicy(l.parsed.policy, { locations: l.parsed.locations, file, writableDirs, fileFacts }) });
-      }
-      // Correlation: events per rule id from the store, when one is named.
-      let evidence: { target: string; since: string } | undefined;
-      if (o.workspace || o.store) {
-        let target = o.store;
-        if (!target) {
-          const ports = cliPorts(o.workspace!);
-          const loaded = unwrapUseCase(fromResult(await loadWorkspace(ports.files), 'invalid'));
-          target = unwrapUseCase(fromResult(workspaceStoreTarget(loaded, ports.files, undefined, ports.env), 'usage'));
-        }
-        const days = parseSince(o.since, new Date());
-        if (days === undefined) {
-          err(`error: \`${o.since}\` is not a window\n  help: use 30d, or an ISO date in the past`);
-          throw new CliExit(ExitCode.ToolFailure);
-        }
-        const since = new Date(Date.now() - days * 86_400_000).toISOString();
-        let store;
-        try {
-          store = await openStore(target);
-        } catch (e) {
-          err(`error: cannot open the evidence store \`${redactTarget(target)}\`: ${(e as Error).message}`);
-          throw new CliExit(ExitCode.ToolFailure);
-        }
-        try {
-          const counts = await store.ruleCounts({ since });
-          for (const r of results) r.findings = correlateFindings(r.findings, counts);
-        } finally {
-          await store.close();
-        }
-        evidence = { target: redactTarget(target), since };
-      }
+      const r = unwrapUseCase(await lintPolicies(
+        { stores: nodeEvidenceStores, clock: systemClock, env: (n) => process.env[n], ...(o.workspace ? { files: nodeWorkspaceFiles(o.workspace) } : {}) },
+        { policies: files.map((name) => ({ name, bytes: readInput(name) })), ...(o.store ? { store: o.store } : {}), since: o.since, writableDirs, fileFacts },
+      ));
+      const results = r.results;
+      const evidence = r.evidence;
       const errors = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
       if (o.json) {
         outJson(results.map((r) => ({

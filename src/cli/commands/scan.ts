@@ -107,7 +107,8 @@ function* walk(root: string, o: ScanOptions, skipped: Record<string, number>, do
         stack.push(p);
         continue;
       }
-      if (!o.allFiles && !SCAN_EXTENSIONS.has(extensionOf(d.name))) continue;
+      // AppxManifest.xml stands for an installed packaged app (WindowsApps\<package>\), identified as one Appx record.
+      if (!o.allFiles && !SCAN_EXTENSIONS.has(extensionOf(d.name)) && d.name.toLowerCase() !== 'appxmanifest.xml') continue;
       const windowsPath = osRoot ? windowsPathUnder(p, osRoot) : undefined;
       if (d.isFile() && done.size === 0) {
         // Fresh scan: the worker's fstat gives size and mtime; no second stat here.

@@ -34,16 +34,28 @@ export function canonicalPath(path: string): string {
 const globCache = new Map<string, RegExp>();
 
 /** AppLocker path wildcard match (§4.3): `*` any run of characters, `?` one; both sides canonical. */
+const canonicalCache = new Map<string, string>();
+
+/** canonicalPath, memoised: lint asks the same probe paths of every rule (bounded; cleared when full). */
+function canonicalCached(path: string): string {
+  let c = canonicalCache.get(path);
+  if (c === undefined) {
+    c = canonicalPath(path);
+    if (canonicalCache.size > 50_000) canonicalCache.clear();
+    canonicalCache.set(path, c);
+  }
+  return c;
+}
+
 export function pathGlobMatch(pattern: string, path: string): boolean {
-  const pat = canonicalPath(pattern);
-  const p = canonicalPath(path);
-  let re = globCache.get(pat);
+  let re = globCache.get(pattern);
   if (!re) {
+    const pat = canonicalPath(pattern);
     re = new RegExp(`^${pat.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
     if (globCache.size > 10_000) globCache.clear();
-    globCache.set(pat, re);
+    globCache.set(pattern, re);
   }
-  return re.test(p);
+  return re.test(canonicalCached(path));
 }
 
 function fieldMatch(pattern: string, value: string): boolean {
