@@ -71,6 +71,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       reportDiagnostics(e.diagnostics);
       return ExitCode.ToolFailure;
     }
+    // A store failure (disk full, damaged file, PostgreSQL shutdown 57P01…) reaching here still gets a
+    // coded message, not a stack; the store module is loaded only then (start-up stays lean).
+    const code = String((e as { code?: unknown })?.code ?? '');
+    if (/^SQLITE_|^[0-9A-Z]{5}$/.test(code)) {
+      const { storeFailureDiagnostic } = await import('../store/index.js');
+      const d = storeFailureDiagnostic(e);
+      if (d) {
+        reportDiagnostics([d]);
+        return ExitCode.ToolFailure;
+      }
+    }
     const fsMessage = describeFsError(e);
     if (fsMessage) {
       err(`error: ${fsMessage}`);

@@ -5,7 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { isMainThread, parentPort, workerData } from 'node:worker_threads';
-import { identifyFile, inventoryEntry, type InventoryEntry } from '../fileinfo/index.js';
+import { identifyFile, inventoryEntry, type CatalogIndex, type InventoryEntry } from '../fileinfo/index.js';
 
 export interface ScanTask {
   readonly path: string;
@@ -19,6 +19,8 @@ export type ScanOutcome =
 export interface ScanSettings {
   readonly group: string;
   readonly maxBytes: number;
+  /** `--catroot`: built once in the main thread, handed to workers as plain data. */
+  readonly catalogs?: CatalogIndex;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function scanOne(task: ScanTask, settings: ScanSettings): Promise<S
       at += n;
     }
     const data = at === st.size ? bytes : bytes.subarray(0, at);
-    const r = await identifyFile({ path: task.path, bytes: data, ...(task.windowsPath !== undefined ? { windowsPath: task.windowsPath } : {}) });
+    const r = await identifyFile({ path: task.path, bytes: data, ...(task.windowsPath !== undefined ? { windowsPath: task.windowsPath } : {}), ...(settings.catalogs ? { catalogs: settings.catalogs } : {}) });
     if (!r.ok) {
       const first = r.diagnostics.find((d) => d.severity === 'error') ?? r.diagnostics[0];
       return { kind: 'skip', path: task.path, reason: first?.code ?? 'unidentified', message: first?.message ?? 'could not identify' };

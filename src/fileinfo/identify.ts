@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { toHex } from '../bytes/index.js';
-import { ok, type Diagnostic, type Result } from '../diag/index.js';
+import { fail, ok, type Diagnostic, type Result } from '../diag/index.js';
 import type { FileInformation, PublisherInfo } from '../policy/file-information.js';
 import { collectionForPath, extensionOf } from '../policy/file-types.js';
 import type { FileHashType, RuleCollectionType } from '../policy/model.js';
@@ -16,6 +16,13 @@ import { authenticodeDigest, readAuthenticode, upperCaseLikeWindows } from './au
 import { isCompoundFile, readMsi } from './msi/index.js';
 import { parsePe } from './pe/index.js';
 import { readScriptSignature } from './script/index.js';
+import { lookupCatalog, type CatalogHit, type CatalogIndex } from './catalog/index.js';
+
+/** Certificate-table damage that leaves the signature verifying: stuffing (MS13-098), duplicated or malformed entries. */
+const TABLE_DAMAGE_CODES: ReadonlySet<string> = new Set([
+  'fileinfo.authenticode.signature-stuffing', 'fileinfo.authenticode.duplicate-entry', 'fileinfo.authenticode.table-outside-file',
+  'fileinfo.authenticode.entry-malformed', 'fileinfo.authenticode.entry-revision', 'fileinfo.authenticode.entry-type',
+]);
 
 export type FileKind = 'PE' | 'MSI' | 'Appx' | 'Script' | 'Other';
 export type SignatureStatus = 'Valid' | 'Invalid' | 'NotSigned';
@@ -29,6 +36,13 @@ export interface FileIdentity {
   readonly signature: SignatureStatus;
   /** Why there is no publisher although the file carries a signature (empty otherwise). */
   readonly reasons: readonly string[];
+  /**
+   * A valid signature in a damaged certificate table: the codes (`fileinfo.authenticode.signature-stuffing`,
+   * `…duplicate-entry`, …) and messages. Rule generation refuses such files (issue 16 item 4). Absent when clean.
+   */
+  readonly signatureAnomalies?: readonly { readonly code: string; readonly message: string }[];
+  /** The security catalog that lists this file (no embedded signature; `--catroot`), issue 16 item 1. */
+  readonly catalog?: CatalogHit;
   /** `Path` as the cmdlet prints it: upper-case, AppLocker variables when the Windows path is known (§4.3). */
   readonly displayPath: string;
   /** `Publisher` as the cmdlet prints it: `PUB\PROD\BIN,VERSION`, '' when unsigned (§5.4, §8.2). */
@@ -45,6 +59,8 @@ export interface IdentifyInput {
   readonly bytes: Uint8Array;
   /** The path as Windows would see it (`C:\Program Files\App\a.exe`), when known. */
   readonly windowsPath?: string;
+  /** Catalogs of a copied CatRoot (catalog/index.ts): a PE without an embedded signature listed in a verified one gets its signer. */
+  readonly catalogs?: CatalogIndex;
 }
 
 /** The AppLocker path variables in the precedence §4.3 observes: most specific first. */
@@ -103,6 +119,23 @@ function isZip(b: Uint8Array): boolean {
  * if (r.ok) console.log(r.value.displayPath, r.value.displayHash); // %PROGRAMFILES%\7-ZIP\7Z.EXE SHA256 0x…
  */
 export async function identifyFile(input: IdentifyInput): Promise<Result<FileIdentity>> {
+  try {
+    return await identify(input);
+  } catch (e) {
+    // A parser that throws on hostile bytes is a bug to fix (the fuzz harness hunts them), but it must never
+    // end a batch: the file gets one coded diagnostic and the caller goes on with the next (issue 12).
+    const why = e instanceof RangeError ? 'input too complex (nesting or size)' : String((e as Error)?.message ?? e).toLowerCase().replace(/\.$/, '');
+    return fail([{
+      code: 'fileinfo.identify.failed',
+      severity: 'error',
+      message: `cannot identify \`${input.path}\`: unexpected parser failure (${why})`,
+      location: { kind: 'bytes', file: input.path, offset: 0 },
+      help: 'the file is probably damaged or hostile; please report it',
+    }]);
+  }
+}
+
+async function identify(input: IdentifyInput): Promise<Result<FileIdentity>> {
   const { bytes } = input;
   const file = input.path;
   const namePath = input.windowsPath ?? input.path;
@@ -115,6 +148,8 @@ export async function identifyFile(input: IdentifyInput): Promise<Result<FileIde
   let signature: SignatureStatus = 'NotSigned';
   let reasons: readonly string[] = [];
   let isPackagedApp = false;
+  let signatureAnomalies: { code: string; message: string }[] = [];
+  let catalog: CatalogHit | undefined;
 
   if (bytes.length === 0) {
     // AppLocker cannot hash a zero-length file (formats.md §C); the cmdlet errors on it.
@@ -176,6 +211,30 @@ export async function identifyFile(input: IdentifyInput): Promise<Result<FileIde
       reasons = a?.signed && !a.publisher ? a.reasons.map((d) => d.message) : [];
       // A valid signature can still sit in a damaged certificate table (osslsigncode rejects such files): say so.
       if (a?.publisher) diagnostics.push(...a.reasons.filter((d) => d.severity !== 'info'));
+      // Structural damage around a signature that still verifies (stuffing sits in the primary signature's own
+      // reasons, table damage in the file's): what rule generation must refuse (issue 16 item 4).
+      if (a?.publisher) {
+        signatureAnomalies = [...a.reasons, ...(a.signatures[0]?.reasons ?? [])]
+          .filter((d) => d.severity !== 'info' && TABLE_DAMAGE_CODES.has(d.code))
+          .map((d) => ({ code: d.code, message: d.message }));
+      }
+      if (!a?.signed && input.catalogs) {
+        // Catalog-signed (§B.8): the file's Authenticode SHA-1 or SHA-256 is a member of a catalog; the
+        // catalog's signer is the publisher, the version resource still gives product, binary and version.
+        catalog = lookupCatalog(input.catalogs, { sha1: authenticodeDigest(bytes, pe.value, 'sha1'), sha256: hashes.SHA256 ?? authenticodeDigest(bytes, pe.value, 'sha256') });
+        if (catalog?.publisherName) {
+          signature = 'Valid';
+          const v = pe.value.versionInfo;
+          publisher = {
+            publisherName: catalog.publisherName,
+            productName: upperCaseLikeWindows(v?.strings.ProductName ?? ''),
+            binaryName: upperCaseLikeWindows(v?.strings.OriginalFilename ?? ''),
+            ...(v?.fileVersion ? { binaryVersion: v.fileVersion } : {}),
+          };
+        } else if (catalog) {
+          reasons = [`listed in catalog \`${catalog.catalog}\`, which is not signed or whose signature does not verify: no publisher`];
+        }
+      }
       if (a?.publisher) {
         const v = pe.value.versionInfo;
         publisher = {
@@ -209,6 +268,8 @@ export async function identifyFile(input: IdentifyInput): Promise<Result<FileIde
       ...(collection ? { collection } : {}),
       signature,
       reasons,
+      ...(signatureAnomalies.length ? { signatureAnomalies } : {}),
+      ...(catalog ? { catalog } : {}),
       displayPath: input.windowsPath ? appLockerDisplayPath(input.windowsPath) : input.path,
       displayPublisher: displayPublisherOf(publisher),
       displayHash: sha ? `SHA256 0x${sha}` : '',

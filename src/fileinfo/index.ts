@@ -18,3 +18,5 @@ export { identifyFile, appLockerDisplayPath, windowsPathUnder, displayPublisherO
 export type { FileIdentity, FileKind, IdentifyInput, SignatureStatus } from './identify.js';
 export { INVENTORY_FORMAT, inventoryEntry, resumeKey, formatInventoryLine, parseInventory } from './inventory.js';
 export type { InventoryEntry } from './inventory.js';
+export { readFileFacts, parseHashText, MAX_FACT_RECORDS, type FactRecord, type FactsFormat, type FileFacts } from './facts/index.js';
+export { buildCatalogIndex, lookupCatalog, EMPTY_CATALOG_INDEX, MAX_CATALOG_FILES, type CatalogIndex, type CatalogHit } from './catalog/index.js';

@@ -30,6 +30,10 @@ export interface InventoryEntry {
   readonly collection?: RuleCollectionType;
   readonly signature?: SignatureStatus;
   readonly reasons?: readonly string[];
+  /** A valid signature in a damaged certificate table (identify.ts `signatureAnomalies`). */
+  readonly signatureAnomalies?: readonly { readonly code: string; readonly message: string }[];
+  /** The security catalog that signs the file (scan --catroot). */
+  readonly catalog?: { readonly catalog: string; readonly publisherName?: string };
   readonly info?: FileInformation;
   /** Why the file is not identified: a reason code such as `EACCES`, `too-large`, `fileinfo.pe.truncated`. */
   readonly error?: { readonly reason: string; readonly message: string };
@@ -49,6 +53,8 @@ export function inventoryEntry(group: string, hostPath: string, size: number, mt
     ...(id.collection ? { collection: id.collection } : {}),
     signature: id.signature,
     ...(id.reasons.length ? { reasons: id.reasons } : {}),
+    ...(id.signatureAnomalies?.length ? { signatureAnomalies: id.signatureAnomalies } : {}),
+    ...(id.catalog ? { catalog: id.catalog } : {}),
     info: id.info,
   };
 }

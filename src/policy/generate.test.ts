@@ -9,7 +9,7 @@ import { evaluateReference, principalOf } from '../engine/index.js';
 import type { FileInformation } from './file-information.js';
 import { contentRuleId, generateRules, type GenerateSource } from './generate.js';
 import { isUserWritablePath } from './user-writable.js';
-import { parsePolicy, serializePolicy } from './index.js';
+import { lintPolicy, parsePolicy, serializePolicy } from './index.js';
 
 const MS = 'O=MICROSOFT CORPORATION, L=REDMOND, S=WASHINGTON, C=US';
 const H = (c: string): string => c.repeat(64);
@@ -116,16 +116,60 @@ describe('generateRules: what a careful admin must be told', () => {
     expect(r.ok && r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 
-  it('warns when a file with an invalid signature gets a hash rule, and names the reason for no publisher rule', () => {
+  it('refuses every allow rule for a file with an invalid signature, and lists it with the reason', () => {
     const spoofed: GenerateSource = {
       path: '/img/Downloads/7z.exe', signature: 'Invalid', reasons: ['explicit-ecc-parameters'],
       info: { path: 'C:\\Downloads\\7z.exe', hashes: { SHA256: H('7') } },
     };
-    const g = generateRules([spoofed], { ruleTypes: ['Publisher', 'Hash'], userOrGroupSid: 'S-1-1-0', optimize: false });
-    expect(g.policy.ruleCollections[0]!.rules[0]!.kind).toBe('FileHashRule');
-    expect(g.diagnostics.map((d) => d.code)).toEqual(['policy.generate.invalid-signature']);
-    const p = generateRules([spoofed], { ruleTypes: ['Publisher'], userOrGroupSid: 'S-1-1-0', optimize: false });
-    expect(p.diagnostics[0]!.message).toContain('its signature is invalid (explicit-ecc-parameters)');
+    for (const ruleTypes of [['Publisher', 'Hash'], ['Hash'], ['Path']] as const) {
+      const g = generateRules([spoofed], { ruleTypes: [...ruleTypes], userOrGroupSid: 'S-1-1-0', optimize: false });
+      expect(g.policy.ruleCollections).toEqual([]);
+      expect(g.refused).toEqual([{ source: '/img/Downloads/7z.exe', why: 'invalid-signature', reason: 'explicit-ecc-parameters' }]);
+      expect(g.diagnostics.map((d) => d.code)).toEqual(['policy.generate.refused']);
+    }
+  });
+
+  it('refuses a valid signature in a damaged certificate table (signature stuffing)', () => {
+    const stuffed: GenerateSource = {
+      path: '/img/App/whois.exe', signature: 'Valid', signatureAnomalies: [{ code: 'fileinfo.authenticode.signature-stuffing', message: '16 bytes after the signature' }],
+      info: signedExe('C:\\App\\whois.exe', 'SYSINTERNALS WHOIS', 'WHOIS.EXE', '1.21.0.0', H('8')),
+    };
+    const g = generateRules([stuffed], { ruleTypes: ['Publisher', 'Hash'], userOrGroupSid: 'S-1-1-0', optimize: false });
+    expect(g.policy.ruleCollections).toEqual([]);
+    expect(g.refused[0]!.why).toBe('damaged-signature');
+    expect(g.refused[0]!.reason).toContain('signature-stuffing');
+  });
+
+  it('prefers a publisher rule wherever the signature verifies, whatever the -RuleType order', () => {
+    const g = generateRules(files.slice(0, 3), { ruleTypes: ['Hash', 'Publisher'], userOrGroupSid: 'S-1-1-0', optimize: false });
+    expect(g.policy.ruleCollections[0]!.rules.map((r) => r.kind).sort()).toEqual(['FileHashRule', 'FilePublisherRule', 'FilePublisherRule']);
+  });
+
+  it('an optimised folder rule under %WINDIR% gets exceptions for the user-writable folders beneath it', () => {
+    const sys: GenerateSource = { path: '/img/Windows/System32/calc.exe', windowsPath: 'C:\\Windows\\System32\\calc.exe', displayPath: '%SYSTEM32%\\CALC.EXE', size: 1,
+      info: { path: 'C:\\Windows\\System32\\calc.exe', hashes: { SHA256: H('9') } } };
+    const g = generateRules([sys], { ruleTypes: ['Path'], userOrGroupSid: 'S-1-1-0', optimize: true, writableDirs: ['%SYSTEM32%\\LOGFILES\\WMI'] });
+    const rule = g.policy.ruleCollections[0]!.rules[0]!;
+    expect(rule.kind === 'FilePathRule' && rule.condition.path).toBe('%SYSTEM32%\\*');
+    const exc = rule.kind === 'FilePathRule' ? rule.exceptions.map((e) => (e.kind === 'FilePathCondition' ? e.path : '')) : [];
+    for (const e of ['%SYSTEM32%\\SPOOL\\PRINTERS\\*', '%SYSTEM32%\\TASKS\\*', '%SYSTEM32%\\FXSTMP\\*', '%SYSTEM32%\\LOGFILES\\WMI\\*']) expect(exc).toContain(e);
+    expect(exc).not.toContain('%WINDIR%\\TEMP\\*'); // not beneath System32
+    // What the lint checks is what generation promises: no user-writable allowed path remains.
+    expect(lintPolicy(g.policy, { writableDirs: ['%SYSTEM32%\\LOGFILES\\WMI'] }).filter((f) => f.code === 'policy.lint.user-writable-path')).toEqual([]);
+    // The same file without -Optimize: one exact path, no exceptions needed.
+    const exact = generateRules([sys], { ruleTypes: ['Path'], userOrGroupSid: 'S-1-1-0', optimize: false }).policy.ruleCollections[0]!.rules[0]!;
+    expect(exact.kind === 'FilePathRule' && exact.exceptions).toEqual([]);
+    const r = parsePolicy(serializePolicy(g.policy));
+    expect(r.ok && r.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
+  });
+
+  it('no path rule for a folder the admin lists as writable', () => {
+    const f: GenerateSource = { path: '/img/Windows/ccmcache/x.exe', windowsPath: 'C:\\Windows\\ccmcache\\x.exe', displayPath: '%WINDIR%\\CCMCACHE\\X.EXE', size: 1,
+      info: { path: 'C:\\Windows\\ccmcache\\x.exe', hashes: { SHA256: H('5') } } };
+    expect(generateRules([f], { ruleTypes: ['Path'], userOrGroupSid: 'S-1-1-0', optimize: true }).policy.ruleCollections).toHaveLength(1);
+    const g = generateRules([f], { ruleTypes: ['Path'], userOrGroupSid: 'S-1-1-0', optimize: true, writableDirs: ['%WINDIR%\\CCMCACHE'] });
+    expect(g.policy.ruleCollections).toEqual([]);
+    expect(g.diagnostics[0]!.message).toContain('user-writable');
   });
 
   it('says so when the inventory is empty', () => {

@@ -1,7 +1,12 @@
 /**
- * Rule generation: the rules `New-AppLockerPolicy` would make from FileInformation (issue 4 item 6).
- * Publisher first, hash as fallback for unsigned files (the `-RuleType` list order is the fallback order),
- * path only when asked and never for user-writable locations, `-Optimize` grouping, rule ids derived from
+ * Rule generation: the rules `New-AppLockerPolicy` would make from FileInformation (issue 4 item 6), made
+ * safe (issue 16 item 4). Publisher first wherever a signature verifies, hash as fallback for unsigned files
+ * (otherwise the `-RuleType` list order is the fallback order), path only when asked and never for
+ * user-writable locations; NO allow rule of any kind for a file whose signature is invalid (tampered,
+ * spoofed) or sits in a damaged certificate table (signature stuffing, duplicated entries) — such files are
+ * listed in `refused` with the reason; `-Optimize` folder rules under %WINDIR%/%PROGRAMFILES% get path
+ * exceptions for the user-writable folders beneath them (user-writable.ts, plus the admin's own list),
+ * rule ids derived from
  * the rule's content (UUID v5-style) so re-generating from the same inventory gives the same policy, and
  * a trace of which files each rule came from. Pure. Used by `lockstep rules generate`.
  * Spec: applocker.md §8.3 (New-AppLockerPolicy, naming, -Optimize), §5.1 (what a publisher rule needs),
@@ -11,7 +16,8 @@ import { createHash } from 'node:crypto';
 import type { Diagnostic } from '../diag/index.js';
 import type { FileInformation } from './file-information.js';
 import { collectionForPath } from './file-types.js';
-import { isUserWritablePath } from './user-writable.js';
+import { canonicalPath } from './lint/match.js';
+import { isUserWritablePath, USER_WRITABLE_FOLDERS } from './user-writable.js';
 import type {
   AppLockerPolicy, EnforcementMode, FileHash, FileHashRule, FilePathRule, FilePublisherRule, Rule, RuleCollection, RuleCollectionType,
 } from './model.js';
@@ -26,6 +32,8 @@ export type GenerateSource =
       /** As fileinfo's identify reports it; `Invalid` = signed, but the signature does not verify (no publisher). */
       readonly signature?: 'Valid' | 'Invalid' | 'NotSigned';
       readonly reasons?: readonly string[];
+      /** A valid signature in a damaged certificate table (inventory `signatureAnomalies`). */
+      readonly signatureAnomalies?: readonly { readonly code: string; readonly message: string }[];
     };
 
 export interface GenerateOptions {
@@ -41,6 +49,17 @@ export interface GenerateOptions {
   readonly enforcementMode?: EnforcementMode;
   /** Publisher version range: `exact` (Low = High = file version, the cmdlet's default) or `orAbove`. */
   readonly publisherVersion?: 'exact' | 'orAbove';
+  /** The admin's own user-writable folders (variable form), on top of USER_WRITABLE_FOLDERS. */
+  readonly writableDirs?: readonly string[];
+}
+
+/** A file that got no rule because allowing it would be unsafe. */
+export interface RefusedFile {
+  /** Inventory path (else FileInformation.path). */
+  readonly source: string;
+  /** `invalid-signature` (the signature does not verify) or `damaged-signature` (stuffing, extra entries…). */
+  readonly why: 'invalid-signature' | 'damaged-signature';
+  readonly reason: string;
 }
 
 export interface GeneratedPolicy {
@@ -49,6 +68,8 @@ export interface GeneratedPolicy {
   readonly trace: Map<string, string[]>;
   /** Files that got no rule and why (`policy.generate.*` warnings, as `-IgnoreMissingFileInformation`). */
   readonly diagnostics: Diagnostic[];
+  /** Files refused: signed, but the signature is invalid or its certificate table is damaged. */
+  readonly refused: RefusedFile[];
 }
 
 /** Output order of collections, as Get-AppLockerPolicy exports them (§1.5). */
@@ -69,7 +90,7 @@ interface Normal {
   readonly displayPath?: string;
   readonly size?: number;
   readonly collection?: RuleCollectionType;
-  readonly invalidSignature?: string;
+  readonly refusal?: Omit<RefusedFile, 'source'>;
 }
 
 function normalise(s: GenerateSource): Normal | undefined {
@@ -85,7 +106,11 @@ function normalise(s: GenerateSource): Normal | undefined {
     ...(s.displayPath && s.windowsPath ? { displayPath: s.displayPath } : {}),
     ...(s.size !== undefined ? { size: s.size } : {}),
     ...(c ? { collection: c } : {}),
-    ...(s.signature === 'Invalid' ? { invalidSignature: s.reasons?.join('; ') || 'the signature does not verify' } : {}),
+    ...(s.signature === 'Invalid'
+      ? { refusal: { why: 'invalid-signature' as const, reason: s.reasons?.join('; ') || 'the signature does not verify' } }
+      : s.signatureAnomalies?.length
+        ? { refusal: { why: 'damaged-signature' as const, reason: s.signatureAnomalies.map((a) => `${a.code}: ${a.message}`).join('; ') } }
+        : {}),
   };
 }
 
@@ -111,6 +136,7 @@ interface Pending {
 export function generateRules(files: readonly GenerateSource[], opts: GenerateOptions): GeneratedPolicy {
   const sid = opts.userOrGroupSid;
   const diagnostics: Diagnostic[] = [];
+  const refused: RefusedFile[] = [];
   const pending = new Map<string, Pending>();
   const prefix = (n: string): string => (opts.ruleNamePrefix ? `${opts.ruleNamePrefix}: ${n}` : n);
   const add = (p: Omit<Pending, 'sources'>, source: string, hash?: FileHash): void => {
@@ -132,14 +158,26 @@ export function generateRules(files: readonly GenerateSource[], opts: GenerateOp
       diagnostics.push(warn('no-collection', `\`${f.source}\` has no AppLocker collection (unknown extension); no rule made`));
       continue;
     }
+    if (f.refusal) {
+      // INVARIANT: no allow rule (publisher, hash or path) for a file whose signature is invalid or damaged —
+      // a tampered binary, a CurveBall spoof or a stuffed certificate table is exactly what a policy must stop.
+      refused.push({ source: f.source, ...f.refusal });
+      diagnostics.push(warn('refused', `no rule for \`${f.source}\`: ${f.refusal.why === 'invalid-signature' ? 'it is signed but the signature is invalid' : 'its signature sits in a damaged certificate table'} (${f.refusal.reason})`,
+        'check where the file came from; get a clean copy from the vendor and scan again'));
+      continue;
+    }
     let made = false;
     const why: string[] = [];
-    for (const type of opts.ruleTypes) {
+    // Publisher first wherever a signature verifies: a publisher rule survives updates, a hash rule does not.
+    const order = info.publisher && opts.ruleTypes.includes('Publisher')
+      ? ['Publisher' as const, ...opts.ruleTypes.filter((t) => t !== 'Publisher')]
+      : opts.ruleTypes;
+    for (const type of order) {
       if (made) break;
       if (type === 'Publisher') {
         const p = info.publisher;
         if (!p) {
-          why.push(f.invalidSignature ? `its signature is invalid (${f.invalidSignature})` : 'not signed');
+          why.push('not signed');
           continue;
         }
         const isScript = collection === 'Script';
@@ -199,10 +237,6 @@ export function generateRules(files: readonly GenerateSource[], opts: GenerateOp
           }),
         }, f.source, hash);
         made = true;
-        if (f.invalidSignature) {
-          // A spoofed or tampered signature (CurveBall, a patched binary) is a reason to look before allowing it.
-          diagnostics.push(warn('invalid-signature', `\`${f.source}\` is signed but its signature is invalid (${f.invalidSignature}); a hash rule allows exactly these bytes — check the file before you deploy the rule`));
-        }
       } else {
         if (collection === 'Appx') {
           why.push('packaged apps have only publisher rules');
@@ -213,18 +247,22 @@ export function generateRules(files: readonly GenerateSource[], opts: GenerateOp
           why.push('no Windows path (scan without --os-root)');
           continue;
         }
-        if (isUserWritablePath(shown)) {
+        if (isUserWritablePath(shown, opts.writableDirs)) {
           why.push(`\`${shown}\` is in a user-writable location`);
           continue;
         }
         const dir = shown.slice(0, shown.lastIndexOf('\\'));
         const path = opts.optimize ? `${dir}\\*` : shown;
         const key = ['F', collection, sid, path.toUpperCase()].join('\u0000');
+        // A folder rule covers every subfolder: close the user-writable ones beneath it (%SYSTEM32%\* →
+        // FxsTmp, spool\PRINTERS, Tasks …), or the optimised rule is the best-known AppLocker bypass.
+        const exceptions = opts.optimize ? writableBeneath(dir, opts.writableDirs) : [];
         add({
           key, collection, name: prefix(path),
           make: (id, n): FilePathRule => ({
             kind: 'FilePathRule', id, name: n, description: '', userOrGroupSid: sid, action: 'Allow',
-            condition: { kind: 'FilePathCondition', path }, exceptions: [],
+            condition: { kind: 'FilePathCondition', path },
+            exceptions: exceptions.map((e) => ({ kind: 'FilePathCondition' as const, path: `${e}\\*` })),
           }),
         }, f.source);
         made = true;
@@ -252,9 +290,21 @@ export function generateRules(files: readonly GenerateSource[], opts: GenerateOp
     enforcementMode: opts.enforcementMode ?? 'NotConfigured',
     rules: byCollection.get(type)!,
   }));
-  return { policy: { version: '1', ruleCollections }, trace, diagnostics };
+  return { policy: { version: '1', ruleCollections }, trace, diagnostics, refused };
 }
 
-function warn(what: string, message: string): Diagnostic {
-  return { code: `policy.generate.${what}`, severity: 'warning', message };
+/** The user-writable folders strictly beneath `dir` (variable form), in list order, without duplicates. */
+export function writableBeneath(dir: string, extra: readonly string[] = []): string[] {
+  const d = canonicalPath(dir).replace(/\\\*$/, '');
+  const out: string[] = [];
+  for (const w of [...USER_WRITABLE_FOLDERS.map((x) => x.path), ...extra]) {
+    const c = canonicalPath(w).replace(/\\\*$/, '');
+    // A writable folder above or equal to `dir` makes the rule itself unsafe; that is refused earlier.
+    if (c.startsWith(`${d}\\`) && !out.some((o) => canonicalPath(o) === c)) out.push(w);
+  }
+  return out;
+}
+
+function warn(what: string, message: string, help?: string): Diagnostic {
+  return { code: `policy.generate.${what}`, severity: 'warning', message, ...(help ? { help } : {}) };
 }

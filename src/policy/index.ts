@@ -15,3 +15,4 @@ export * from './diff.js';
 export * from './defaults.js';
 export * from './generate.js';
 export * from './user-writable.js';
+export * from './lint/index.js';

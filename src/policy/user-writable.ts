@@ -57,3 +57,70 @@ export function isUserWritablePath(path: string, extra: readonly string[] = []):
   if (USER_WRITABLE_FOLDERS.some((w) => under(p, w.path))) return true;
   return extra.some((w) => under(p, w.toUpperCase().replace(/\\+\*?$/, '')));
 }
+
+/**
+ * Folders outside the trusted roots that every standard user can write to on a default install, used as
+ * concrete examples when a rule's path must be tested against "somewhere a user can write" (lint). Not a
+ * second list of what is writable — `isUserWritablePath` already treats everything outside TRUSTED_ROOTS as
+ * writable; these only name places to probe. Sources: MS Learn "Understanding AppLocker default rules"
+ * (users' profiles and temporary folders are why the default rules allow only %WINDIR% and %PROGRAMFILES%);
+ * AaronLocker Support/Config.ps1 (user profile, ProgramData and Public are scanned as writable).
+ */
+export const USER_WRITABLE_EXAMPLES: readonly { readonly path: string; readonly source: string }[] = [
+  { path: '%OSDRIVE%\\USERS\\USER\\APPDATA\\LOCAL\\TEMP', source: 'MS Learn: Understanding AppLocker default rules (per-user temp)' },
+  { path: '%OSDRIVE%\\USERS\\USER\\DOWNLOADS', source: 'MS Learn: Understanding AppLocker default rules (user profile)' },
+  { path: '%OSDRIVE%\\USERS\\PUBLIC', source: 'AaronLocker Support/Config.ps1' },
+  { path: '%OSDRIVE%\\PROGRAMDATA', source: 'AaronLocker Support/Config.ps1' },
+];
+
+/** Variable form of a Windows path: `C:\Windows\Temp` → `%WINDIR%\TEMP` (§4.1 variables, upper-case). */
+export function toVariableForm(path: string): string {
+  let p = path.trim().replace(/\//g, '\\').replace(/\\+$/, '').toUpperCase();
+  p = p.replace(/^%SYSTEMROOT%/, '%WINDIR%').replace(/^%SYSTEMDRIVE%/, '%OSDRIVE%');
+  p = p.replace(/^[A-Z]:(?=\\|$)/, '%OSDRIVE%');
+  p = p.replace(/^%OSDRIVE%\\WINDOWS\\SYSTEM32(?=\\|$)/, '%SYSTEM32%');
+  p = p.replace(/^%OSDRIVE%\\WINDOWS(?=\\|$)/, '%WINDIR%');
+  p = p.replace(/^%WINDIR%\\SYSTEM32(?=\\|$)/, '%SYSTEM32%');
+  p = p.replace(/^%OSDRIVE%\\PROGRAM FILES( \(X86\))?(?=\\|$)/, '%PROGRAMFILES%');
+  return p;
+}
+
+/** One admin-supplied writable folder, in variable form, with the line it came from. */
+export interface WritableDir {
+  readonly path: string;
+  readonly line: number;
+}
+
+/** At most this many folders are read from an admin's list (an ACL export of a whole disk is larger). */
+export const MAX_WRITABLE_DIRS = 100_000;
+
+/**
+ * Reads an admin's own list of user-writable folders (`--writable-dirs FILE`). Accepted, one per line:
+ * a plain path (`C:\Windows\Tasks`, `%WINDIR%\Tasks`); Sysinternals AccessChk output
+ * (`accesschk -uwdqs Users C:\Windows` prints `RW C:\Windows\Tasks`, `W C:\…`); a CSV column named
+ * `Path` or `FullName` (`Get-ChildItem … | Export-Csv`, quotes allowed). Blank lines, `#` comments,
+ * AccessChk banners and lines that are not a path are skipped and counted.
+ * @example parseWritableDirs('RW C:\\Windows\\Tasks\n') // { dirs: [{ path: '%WINDIR%\\TASKS', line: 1 }], skipped: 0 }
+ */
+export function parseWritableDirs(text: string): { dirs: WritableDir[]; skipped: number } {
+  const dirs: WritableDir[] = [];
+  let skipped = 0;
+  let csvColumn = -1;
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  for (let i = 0; i < lines.length && dirs.length < MAX_WRITABLE_DIRS; i++) {
+    let line = lines[i]!.trim();
+    if (!line || line.startsWith('#')) continue;
+    if (i < 3 && csvColumn < 0 && /(^|,)"?(Path|FullName)"?(,|$)/i.test(line)) {
+      csvColumn = line.split(',').findIndex((h) => /^"?(Path|FullName)"?$/i.test(h.trim()));
+      continue;
+    }
+    if (csvColumn >= 0) line = (line.match(/("([^"]|"")*"|[^,]*)(,|$)/g) ?? [])[csvColumn]?.replace(/,$/, '').replace(/^"|"$/g, '').replace(/""/g, '"') ?? '';
+    line = line.replace(/^(RW|R|W)\s+/, '');
+    if (!/^([A-Za-z]:\\|%[A-Za-z0-9]+%|\\\\)/.test(line)) {
+      skipped++;
+      continue;
+    }
+    dirs.push({ path: toVariableForm(line), line: i + 1 });
+  }
+  return { dirs, skipped };
+}

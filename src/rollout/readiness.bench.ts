@@ -62,7 +62,7 @@ export const readinessBenchmark: Benchmark = {
       if (process.env.LOCKSTEP_BENCH_PG_URL) targets.push(['PostgreSQL', process.env.LOCKSTEP_BENCH_PG_URL]);
       else print('   PostgreSQL skipped: set LOCKSTEP_BENCH_PG_URL to a scratch database');
       for (const [label, target] of targets) {
-        const store = await openStore(target);
+        const store = await openStore(target, { create: true });
         try {
           t = performance.now();
           const source = { path: 'bench:simulated', size: events.length, mtimeMs: 0 };

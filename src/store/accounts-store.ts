@@ -133,6 +133,7 @@ class SqlAccountStore implements AccountStore {
  * @example const accounts = await openAccountStore('lockstep-demo/.lockstep/evidence.db');
  */
 export async function openAccountStore(target: string): Promise<AccountStore> {
-  await (await openStore(target)).close(); // runs the migrations, 0004 included
+  // Creates a missing SQLite file: accounts come before evidence on a new workspace (`user add`, `serve`).
+  await (await openStore(target, { create: true })).close(); // runs the migrations, 0004 included
   return new SqlAccountStore(isPostgresUrl(target) ? postgresSql(target) : sqliteSql(target));
 }

@@ -100,7 +100,7 @@ let n = 0;
 suite('SQLite', async () => {
   const path = join(dir, `h${++n}`, 'evidence.db');
   return {
-    store: await openStore(path),
+    store: await openStore(path, { create: true }),
     reopen: () => openStore(path),
     exec: (s) => async (sql) => { (s as unknown as { connection: { exec(q: string): void } }).connection.exec(sql); },
   };

@@ -199,7 +199,7 @@ function rawBaselineSql(): { sql: string; params: unknown[] } {
 export async function queryBench(total: number, print: (l: string) => void, dir: string): Promise<void> {
   print(`-- readiness over ${total.toLocaleString('en-US')} stored events (${COMPUTERS} computers, ${FILES} files, ${DAYS} days)`);
   const path = join(dir, `q${total}.db`);
-  const s = (await openStore(path)) as SqliteEvidenceStore;
+  const s = (await openStore(path, { create: true })) as SqliteEvidenceStore;
   try {
     await bulkSqlite(s, total, print);
     const b = rawBaselineSql();
@@ -240,7 +240,7 @@ export async function ingestBench(print: (l: string) => void, dir: string): Prom
   print(`   parse only (readEvents):         ${rate(parsed, parseMs)}  (baseline)`);
 
   const dbPath = join(dir, 'ingest.db');
-  const s = await openStore(dbPath);
+  const s = await openStore(dbPath, { create: true });
   try {
     t = performance.now();
     const r = await ingestPaths(s, [file]);

@@ -1,5 +1,5 @@
 /**
- * The kill test (issue 6 "Test against"): ingest a large synthetic export in a child process, SIGKILL it at
+ * The kill test (issue 6 "Test against"; issue 12: PostgreSQL as well as SQLite): ingest a large synthetic export in a child process, SIGKILL it at
  * seeded random moments many times, check the store is consistent after every kill (rollups = events,
  * progress row ≤ what was read), re-run to completion, and compare with a clean ingest: the same content
  * digest (same events, no duplicates, no loss), the same aggregates.
@@ -11,6 +11,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatEvents } from '../events/index.js';
 import { ingestPaths } from './ingest.js';
@@ -91,10 +92,44 @@ function runChild(db: string, afterBatches?: number, delayMs = 0): Promise<Child
   });
 }
 
-describe('ingest survives SIGKILL at random points', () => {
+const pgUrl = process.env.LOCKSTEP_TEST_PG_URL;
+const schemas: string[] = [];
+
+/** A fresh PostgreSQL schema in the test database, as a store URL (dropped after the tests). */
+async function pgSchemaUrl(base: string, name: string): Promise<string> {
+  const schema = `kill_${name}_${process.pid}_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE SCHEMA ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  schemas.push(schema);
+  const u = new URL(base);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return u.toString();
+}
+
+afterAll(async () => {
+  if (!pgUrl || schemas.length === 0) return;
+  const admin = new pg.Client({ connectionString: pgUrl });
+  await admin.connect();
+  try {
+    for (const x of schemas) await admin.query(`DROP SCHEMA IF EXISTS ${x} CASCADE`);
+  } finally {
+    await admin.end();
+  }
+});
+
+const targets: Array<[string, (name: string) => Promise<string>]> = [['SQLite', async (name) => join(dir, `${name}.db`)]];
+if (pgUrl) targets.push(['PostgreSQL', (name) => pgSchemaUrl(pgUrl, name)]);
+else process.stderr.write('NOTE: LOCKSTEP_TEST_PG_URL is not set: the PostgreSQL kill-and-resume test is skipped\n');
+
+describe.each(targets)('ingest into %s survives SIGKILL at random points', (_label, target) => {
   it(`${KILLS} kills, then a re-run: same events as a clean ingest, no loss, no duplicates`, async () => {
     // The clean reference, in-process.
-    const clean = await openStore(join(dir, 'clean.db'));
+    const clean = await openStore(await target('clean'), { create: true });
     let reference: { digest: string; window: unknown; files: unknown; daily: unknown };
     try {
       const r = await ingestPaths(clean, [exportFile], { batchSize: BATCH });
@@ -104,7 +139,7 @@ describe('ingest survives SIGKILL at random points', () => {
       await clean.close();
     }
 
-    const db = join(dir, 'killed.db');
+    const db = await target('killed');
     const rnd = seededRandom(SEED);
     const totalBatches = Math.ceil(EVENTS / BATCH);
     let midIngestKills = 0;
@@ -113,7 +148,7 @@ describe('ingest survives SIGKILL at random points', () => {
       const after = Math.floor(rnd() * Math.min(8, totalBatches));
       const delay = Math.floor(rnd() * 40);
       const run = await runChild(db, after, delay);
-      const s = await openStore(db);
+      const s = await openStore(db, { create: true });
       try {
         const stored = (await s.counts()).events;
         // INVARIANT after any kill: the rollups count exactly the stored events, the progress row never
@@ -131,7 +166,7 @@ describe('ingest survives SIGKILL at random points', () => {
     expect(midIngestKills).toBeGreaterThanOrEqual(KILLS / 2);
 
     await runChild(db);
-    const s = await openStore(db);
+    const s = await openStore(db, { create: true });
     try {
       expect((await s.counts()).events).toBe(EVENTS);
       expect(await s.digest()).toBe(reference.digest);

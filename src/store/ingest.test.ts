@@ -16,7 +16,7 @@ import { syntheticEvents } from './synthetic-events.js';
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-ingest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let n = 0;
-const newStore = () => openStore(join(dir, `store-${++n}.db`));
+const newStore = () => openStore(join(dir, `store-${++n}.db`), { create: true });
 
 const APPLOCKER_TEXT_EXPORTS = [
   ingestCorpus.xml8002, ingestCorpus.xml8005, ingestCorpus.xml8020Dirty,
@@ -189,7 +189,7 @@ describe('ingest pipeline', () => {
       }
     })();
     const path = join(dir, `resumed-${n}.db`);
-    let store = await openStore(path);
+    let store = await openStore(path, { create: true });
     const ctl = new AbortController();
     let batches = 0;
     const first = await ingestPaths(store, [file], {
@@ -203,7 +203,7 @@ describe('ingest pipeline', () => {
     expect(first.files[0]).toMatchObject({ completed: false, eventsStored: 300 });
     expect((await store.sources())[0]).toMatchObject({ status: 'partial', recordsRead: 300, eventsStored: 300 });
     await store.close();
-    store = await openStore(path);
+    store = await openStore(path, { create: true });
     try {
       const second = await ingestPaths(store, [file], { batchSize: 100 });
       expect(second.files[0]).toMatchObject({ completed: true, resumedRecords: 300, recordsRead: 1000, eventsStored: 1000, duplicates: 0 });

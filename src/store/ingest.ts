@@ -12,11 +12,11 @@
  * Used by `lockstep ingest` (cli/commands/ingest.ts) and the demo (rollout); the kill test runs it in a
  * child process.
  */
-import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../diag/index.js';
-import { detectEventFormat, readEvents, type AppLockerEvent, type EventFormat } from '../events/index.js';
+import { detectEventFormat, readEvents, type AppLockerEvent, type EventFormat, type EventReadResult } from '../events/index.js';
 import { StoreCode } from './errors.js';
+import { InputFileError, readInputFile, walkInputs, type WalkedFile } from './input-files.js';
 import type { EvidenceStore, IngestSource, SourceProgress } from './types.js';
 
 export interface IngestOptions {
@@ -25,8 +25,10 @@ export interface IngestOptions {
   readonly onProgress?: (p: IngestProgress) => void;
   /** Stops between batches; what was committed stays, and a re-run resumes. */
   readonly signal?: AbortSignal;
-  /** Largest file read (default 1 GiB): readers take whole buffers. */
+  /** Largest file read (default 1 GiB, at most 2 GiB − 1): readers take whole buffers. */
   readonly maxFileBytes?: number;
+  /** Read FIFOs and devices given as paths (default false: refused with `store.ingest.not-regular`). */
+  readonly allowSpecialFiles?: boolean;
   /** Diagnostics kept per file (default 100); all are counted. */
   readonly maxDiagnosticsPerFile?: number;
 }
@@ -92,37 +94,7 @@ const DEFAULT_BATCH = 5000;
 const DEFAULT_MAX_BYTES = 1024 * 1024 * 1024;
 const HEAD_BYTES = 64 * 1024;
 
-interface Candidate {
-  readonly path: string;
-  readonly size: number;
-  readonly mtimeMs: number;
-  /** Given for byte sources (ingestBytes): read instead of the file. */
-  readonly bytes?: Uint8Array;
-  readonly format?: EventFormat;
-}
-
-/** A source that is not a file: an HTTP upload, a batch from a shipper (design: ingest takes `{name, bytes}`). */
-export interface ByteSource {
-  /** Names the source in the `sources` table and in diagnostics (`intake:<token>:<sha256>`). */
-  readonly name: string;
-  readonly bytes: Uint8Array;
-  /** Skips detection when the caller knows the format (the `_bulk` endpoint: `ecs-json`). */
-  readonly format?: EventFormat;
-}
-
-function pathDiag(code: string, message: string, _file: string, help?: string): Diagnostic {
-  // No location: the problem is the path itself, which the message names.
-  return { code, severity: 'error', message, ...(help ? { help } : {}) };
-}
-
-/** An fs error as a short lowercase reason. */
-function reason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT') return 'no such file or folder';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  return ((e as Error).message ?? String(e)).toLowerCase();
-}
-
+/** A file's first bytes, enough for format detection (walk stage). Regular files only (the walk checks). */
 function readHead(path: string): Uint8Array {
   const fd = openSync(path, 'r');
   try {
@@ -134,56 +106,33 @@ function readHead(path: string): Uint8Array {
   }
 }
 
-/** Stage 1, walk: explicit files are always read; folders contribute only files that look like exports. */
-function walk(paths: readonly string[], maxBytes: number): { files: Candidate[]; skipped: string[]; diagnostics: Diagnostic[] } {
-  const files: Candidate[] = [];
-  const skipped: string[] = [];
-  const diagnostics: Diagnostic[] = [];
-  const seen = new Set<string>();
-  const add = (path: string, size: number, mtimeMs: number): void => {
-    if (seen.has(path)) return;
-    seen.add(path);
-    if (size > maxBytes) {
-      diagnostics.push(pathDiag(StoreCode.IngestTooLarge, `\`${path}\` is ${size} bytes, over the ${maxBytes}-byte limit`, path, 'split the export or raise the limit'));
+/**
+ * The reader's records, with any exception it throws turned into one located error record: one hostile
+ * file must never end the batch (issue 12: one deep JSON file made `ingest DIR/` store nothing).
+ */
+function* guarded(items: Iterable<EventReadResult>, file: string, at: () => number): Generator<EventReadResult> {
+  const it = items[Symbol.iterator]();
+  for (;;) {
+    let r: IteratorResult<EventReadResult>;
+    try {
+      r = it.next();
+    } catch (e) {
+      const what = e instanceof RangeError ? 'input too complex (nesting or size)' : 'unexpected reader failure';
+      yield {
+        kind: 'error',
+        diagnostic: {
+          code: StoreCode.IngestReaderFailed,
+          severity: 'error',
+          message: `${what} after record ${at()}; the rest of the file was not read`,
+          location: { kind: 'bytes', file, offset: 0, context: `record ${at() + 1}` },
+          help: 'the records before it are stored; report the file if it is a genuine export',
+        },
+      };
       return;
     }
-    files.push({ path, size, mtimeMs });
-  };
-  const visitDir = (dir: string, depth: number): void => {
-    if (depth > 32) return;
-    let names: string[];
-    try {
-      names = readdirSync(dir).sort();
-    } catch (e) {
-      diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read folder \`${dir}\`: ${reason(e)}`, dir));
-      return;
-    }
-    for (const name of names) {
-      const full = join(dir, name);
-      try {
-        const st = statSync(full);
-        if (st.isDirectory()) visitDir(full, depth + 1);
-        else if (st.isFile()) {
-          const format = detectEventFormat(name, readHead(full));
-          if (format === 'unknown') skipped.push(full);
-          else add(full, st.size, Math.floor(st.mtimeMs)); // whole ms: BIGINT column, and sub-ms mtime is not portable
-        }
-      } catch (e) {
-        diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read \`${full}\`: ${reason(e)}`, full));
-      }
-    }
-  };
-  for (const p of paths) {
-    const full = resolve(p);
-    try {
-      const st = statSync(full);
-      if (st.isDirectory()) visitDir(full, 0);
-      else add(full, st.size, Math.floor(st.mtimeMs)); // whole ms: BIGINT column, and sub-ms mtime is not portable
-    } catch (e) {
-      diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read \`${p}\`: ${reason(e)}`, p, 'check the path'));
-    }
+    if (r.done) return;
+    yield r.value;
   }
-  return { files, skipped, diagnostics };
 }
 
 /**
@@ -221,8 +170,27 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
  * console.log(summary.totals.eventsStored);
  */
 export async function ingestPaths(store: EvidenceStore, paths: readonly string[], opts: IngestOptions = {}): Promise<IngestSummary> {
-  return run(store, walk(paths, opts.maxFileBytes ?? DEFAULT_MAX_BYTES), opts);
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_BYTES;
+  const limits = { maxBytes, allowSpecial: opts.allowSpecialFiles === true };
+  const walked = walkInputs(paths, {
+    ...limits,
+    // Folders contribute only the files that look like event exports, by content.
+    accept: (path) => detectEventFormat(path, readHead(path)) !== 'unknown',
+  });
+  return ingestWalked(store, walked, opts);
 }
+
+/** A source that is not a file: an HTTP upload, a batch from a shipper (design: ingest takes `{name, bytes}`). */
+export interface ByteSource {
+  /** Names the source in the `sources` table and in diagnostics (`intake:<token>:<sha256>`). */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** Skips detection when the caller knows the format (the `_bulk` endpoint: `ecs-json`). */
+  readonly format?: EventFormat;
+}
+
+/** A walked file, or a byte source carrying its bytes (and maybe its format). */
+type Candidate = WalkedFile & { readonly bytes?: Uint8Array; readonly format?: EventFormat };
 
 /**
  * Ingests sources held in memory through the same stages as files (resume rows, batches, dedup): the HTTP
@@ -235,15 +203,16 @@ export async function ingestBytes(store: EvidenceStore, sources: readonly ByteSo
   const diagnostics: Diagnostic[] = [];
   const files: Candidate[] = [];
   for (const s of sources) {
-    if (s.bytes.byteLength > max) diagnostics.push(pathDiag(StoreCode.IngestTooLarge, `\`${s.name}\` is ${s.bytes.byteLength} bytes, over the ${max}-byte limit`, s.name, 'split the batch'));
+    if (s.bytes.byteLength > max) diagnostics.push({ code: StoreCode.IngestTooLarge, severity: 'error', message: `\`${s.name}\` is ${s.bytes.byteLength} bytes, over the ${max}-byte limit`, help: 'split the batch' });
     else files.push({ path: s.name, size: s.bytes.byteLength, mtimeMs: 0, bytes: s.bytes, ...(s.format ? { format: s.format } : {}) });
   }
-  return run(store, { files, skipped: [], diagnostics }, opts);
+  return ingestWalked(store, { files, skipped: [], diagnostics }, opts);
 }
 
-async function run(store: EvidenceStore, walked: { files: Candidate[]; skipped: string[]; diagnostics: Diagnostic[] }, opts: IngestOptions): Promise<IngestSummary> {
+async function ingestWalked(store: EvidenceStore, walked: { files: Candidate[]; skipped: string[]; diagnostics: Diagnostic[] }, opts: IngestOptions): Promise<IngestSummary> {
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH, 100_000));
   const maxDiags = opts.maxDiagnosticsPerFile ?? 100;
+  const limits = { maxBytes: opts.maxFileBytes ?? DEFAULT_MAX_BYTES, allowSpecial: opts.allowSpecialFiles === true };
   const bytesTotal = walked.files.reduce((a, f) => a + f.size, 0);
   const summaries: FileIngestSummary[] = [];
   let bytesDone = 0;
@@ -272,9 +241,10 @@ async function run(store: EvidenceStore, walked: { files: Candidate[]; skipped: 
     };
     let bytes: Uint8Array;
     try {
-      bytes = file.bytes ?? readFileSync(file.path);
+      bytes = file.bytes ?? readInputFile(file.path, limits);
     } catch (e) {
-      walked.diagnostics.push(pathDiag(StoreCode.IngestUnreadable, `cannot read \`${file.path}\`: ${reason(e)}`, file.path));
+      if (!(e instanceof InputFileError)) throw e;
+      walked.diagnostics.push(e.diagnostic);
       continue;
     }
     const format = file.format ?? detectEventFormat(file.path, bytes.subarray(0, HEAD_BYTES));
@@ -297,15 +267,18 @@ async function run(store: EvidenceStore, walked: { files: Candidate[]; skipped: 
       pending = [];
       pendingNon = 0;
       pendingErr = 0;
-      const r = await store.insertEvents(batch, source, (b) => ({
-        recordsRead: at,
-        eventsStored: base.eventsStored + b.inserted,
-        duplicates: base.duplicates + b.duplicates,
-        nonAppLocker: base.nonAppLocker + non,
-        errors: base.errors + errs + b.rejected,
+      // Added to the row as stored (not to this run's own base): another ingest of the same file at the same
+      // time adds its batches too, and neither overwrites the other's counts (issue 12).
+      let committed: SourceProgress | undefined;
+      const r = await store.insertEvents(batch, source, (b, stored) => (committed = {
+        recordsRead: Math.max(stored.recordsRead, at),
+        eventsStored: stored.eventsStored + b.inserted,
+        duplicates: stored.duplicates + b.duplicates,
+        nonAppLocker: stored.nonAppLocker + non,
+        errors: stored.errors + errs + b.rejected,
       }));
       for (const d of r.rejected) note(d);
-      p = {
+      p = committed ?? {
         recordsRead: at,
         eventsStored: base.eventsStored + r.inserted,
         duplicates: base.duplicates + r.duplicates,
@@ -318,7 +291,7 @@ async function run(store: EvidenceStore, walked: { files: Candidate[]; skipped: 
       await tick();
     };
 
-    for (const item of readEvents({ name: file.path, bytes }, file.format ? { format: file.format } : {})) {
+    for (const item of guarded(readEvents({ name: file.path, bytes }, file.format ? { format: file.format } : {}), file.path, () => position)) {
       if (item.kind === 'warning') {
         if (position >= prior.recordsRead) note(item.diagnostic);
         continue;

@@ -3,12 +3,24 @@
  * `openStore`, the system clock. The CLI and the server both build their ports here, so neither re-implements
  * file access or store opening.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { Clock, EvidenceStores, PromotionLogs, WorkspaceFiles } from '../app/ports.js';
 import { isPostgresUrl, openStore, redactTarget } from './open.js';
 
-/** Files of the workspace folder `dirArg` (relative paths resolve against it). */
+/** True when `child` is `parent` or inside it (both absolute, resolved). */
+function within(parent: string, child: string): boolean {
+  const r = relative(parent, child);
+  return r === '' || (!r.startsWith('..' + sep) && r !== '..' && !isAbsolute(r));
+}
+
+/**
+ * Files of the workspace folder `dirArg` (relative paths resolve against it). The edge half of workspace
+ * confinement (issue 12; the pure half is rollout/workspace/confine.ts, checked when lockstep.yaml is
+ * validated): a file read through here must really be inside the workspace — a symbolic link in the
+ * workspace pointing out of it (`policies/p.xml -> /etc/shadow`) is refused, and only regular files of at
+ * most 64 MiB are read.
+ */
 export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
   const dir = resolve(dirArg);
   const abs = (p: string): string => (isAbsolute(p) ? p : join(dir, p));
@@ -18,10 +30,39 @@ export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
     exists: async (p) => existsSync(abs(p)),
     read: async (p) => {
       const f = abs(p);
-      if (statSync(f).isDirectory()) throw new Error(`\`${f}\` is a folder, not a file`);
+      const st = statSync(f);
+      if (st.isDirectory()) throw new Error(`\`${f}\` is a folder, not a file`);
+      if (!isAbsolute(p)) {
+        let realDir = dir;
+        try {
+          realDir = realpathSync(dir);
+        } catch {
+          // the folder itself vanished: the realpath of the file below fails and says so
+        }
+        const real = realpathSync(f);
+        if (!within(realDir, real)) throw new Error(`\`${f}\` leads out of the workspace (a symbolic link to \`${real}\`); workspace files must be inside it`);
+      }
+      if (!st.isFile()) throw new Error(`\`${f}\` is not a regular file`);
+      if (st.size > WORKSPACE_FILE_MAX_BYTES) throw new Error(`\`${f}\` is ${st.size} bytes, over the ${WORKSPACE_FILE_MAX_BYTES}-byte limit for workspace files`);
       return new Uint8Array(readFileSync(f));
     },
-    write: async (p, bytes, opts) => writeFileAtomic(abs(p), bytes, opts?.private ? 0o600 : undefined),
+    write: async (p, bytes, opts) => {
+      const f = abs(p);
+      if (!isAbsolute(p)) {
+        // The same confinement as reads: a linked folder inside the workspace must not carry a write out of it.
+        mkdirSync(dirname(f), { recursive: true });
+        const realParent = realpathSync(dirname(f));
+        let realDir = dir;
+        try {
+          realDir = realpathSync(dir);
+        } catch {
+          // unreachable after the mkdir above; keep the lexical folder
+        }
+        if (!within(realDir, realParent)) throw new Error(`\`${f}\` leads out of the workspace (a symbolic link to \`${realParent}\`); workspace files must be inside it`);
+        if (existsSync(f) && !statSync(f).isFile()) throw new Error(`\`${f}\` is not a regular file`);
+      }
+      writeFileAtomic(f, bytes, opts?.private ? 0o600 : undefined);
+    },
     list: async (d) => {
       const f = abs(d);
       if (!existsSync(f)) return [];
@@ -29,6 +70,9 @@ export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
     },
   };
 }
+
+/** Largest workspace file read (policy XML, lockstep.yaml, machines.csv). */
+const WORKSPACE_FILE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Temp file in the same folder, then rename: atomic on one filesystem; the temp file is removed on failure. */
 export function writeFileAtomic(file: string, bytes: Uint8Array | string, mode?: number): void {
@@ -44,7 +88,7 @@ export function writeFileAtomic(file: string, bytes: Uint8Array | string, mode?:
 }
 
 /** The promotion history lives in the evidence store (migration 0003). */
-export const nodePromotionLogs: PromotionLogs = { open: (target) => openStore(target) };
+export const nodePromotionLogs: PromotionLogs = { open: (target) => openStore(target, { create: true }) };
 
 export const nodeEvidenceStores: EvidenceStores = {
   open: (target) => openStore(target),

@@ -4,6 +4,7 @@
  * fresh schema (selected with the `options=-c search_path=…` URL parameter) so tests never see each
  * other's rows; the schemas are dropped afterwards.
  */
+import { migrations } from './migrations/index.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +15,6 @@ import { ingestPaths } from './ingest.js';
 import { openStore } from './open.js';
 import { syntheticEvents } from './synthetic-events.js';
 import { runStoreConformance } from './store.conformance.js';
-import { migrations } from './migrations/index.js';
 
 const url = process.env.LOCKSTEP_TEST_PG_URL;
 const skipReason = 'LOCKSTEP_TEST_PG_URL is not set: PostgreSQL store conformance skipped (CI sets it in .ci/run)';
@@ -71,7 +71,7 @@ describe.skipIf(!url)('postgres store', () => {
     try {
       const file = join(dir, 'fleet.ndjson');
       writeFileSync(file, formatEvents(syntheticEvents(2000, { seed: 8, computers: 30, users: 40, files: 60, days: 4, startDay: '2026-11-01' }), 'ecs-json'));
-      const lite = await openStore(join(dir, 'ref.db'));
+      const lite = await openStore(join(dir, 'ref.db'), { create: true });
       const pgStore = await openStore(s.url);
       try {
         await ingestPaths(lite, [file], { batchSize: 300 });

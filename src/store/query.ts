@@ -228,3 +228,27 @@ export async function queryFiles(run: SqlRunner, filter: EvidenceFilter): Promis
         byText(x.outcome, y.outcome),
     );
 }
+
+/** Events per policy rule id and outcome (rule ids as logged, e.g. `{921CC481-…}`), most events first. */
+export interface RuleCount {
+  readonly ruleId: string;
+  readonly outcome: AppLockerOutcome;
+  readonly events: number;
+}
+
+/**
+ * Events per RuleId × outcome in the window: how often each rule allowed (8002/8005/8020/8023) or would have
+ * blocked (8003/8006/…) something. Used by `lockstep policy lint` to say how much real use a risky rule has.
+ */
+export async function queryRuleCounts(run: SqlRunner, filter: EvidenceFilter): Promise<RuleCount[]> {
+  const rf = await resolve(run, filter);
+  if (!rf) return [];
+  const r = relation(rf);
+  const rows = await run.all<{ rule_id: string; outcome: AppLockerOutcome; n: number | string }>(
+    `${r.sql}SELECT k.rule_id AS rule_id, r.outcome AS outcome, sum(r.events) AS n FROM r JOIN rule_keys k ON k.id = r.rule_key_id GROUP BY k.rule_id, r.outcome`,
+    r.params,
+  );
+  return rows
+    .map((x) => ({ ruleId: x.rule_id, outcome: x.outcome, events: Number(x.n) }))
+    .sort((a, b) => b.events - a.events || byText(a.ruleId, b.ruleId) || byText(a.outcome, b.outcome));
+}

@@ -14,7 +14,7 @@ let n = 0;
 
 runStoreConformance(async () => {
   const path = join(dir, `s${++n}`, 'evidence.db');
-  return { store: await openStore(path), reopen: () => openStore(path) };
+  return { store: await openStore(path, { create: true }), reopen: () => openStore(path) };
 }, 'sqlite');
 
 describe('sqlite store specifics', () => {
@@ -26,7 +26,7 @@ describe('sqlite store specifics', () => {
 
   it('uses WAL journaling', async () => {
     const path = join(dir, 'wal.db');
-    const s = await openStore(path);
+    const s = await openStore(path, { create: true });
     try {
       const db = (s as unknown as { connection: { pragma(p: string, o: { simple: boolean }): unknown } }).connection;
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

@@ -207,6 +207,15 @@ export function runStoreConformance(makeStore: MakeStore, name = 'evidence store
         expect((await s.files({ outcomes: ['allowed'] })).map((f) => f.filePath)).toEqual([CMD]);
       }));
 
+    it('ruleCounts: events per rule id × outcome, for lint correlation (known answer from the fixture)', () =>
+      loaded(async (s) => {
+        expect(await s.ruleCounts({})).toEqual([
+          { ruleId: IMPLICIT_RULE_ID, outcome: 'audited', events: 5 },
+          { ruleId: DEFAULT_RULE, outcome: 'allowed', events: 1 },
+        ]);
+        expect(await s.ruleCounts({ since: '2026-11-02T11:00:00Z', until: '2026-11-02T11:00:00Z' })).toEqual([{ ruleId: DEFAULT_RULE, outcome: 'allowed', events: 1 }]);
+      }));
+
     it('files lists at most 50 users and machines, sorted, but counts them all', () =>
       withStore(async (s) => {
         const many: AppLockerEvent[] = [];

@@ -6,8 +6,9 @@
  */
 import type { Diagnostic } from '../diag/index.js';
 import type { AppLockerEvent } from '../events/applocker-event.js';
-import type { EvidenceQuery } from '../rollout/ports.js';
+import type { EvidenceFilter, EvidenceQuery } from '../rollout/ports.js';
 import type { PromotionLog } from '../rollout/promotion/history.js';
+import type { RuleCount } from './query.js';
 
 /** The file (or stream) events come from; `size`/`mtimeMs` identify a version of it for resuming. */
 export interface IngestSource {
@@ -68,6 +69,19 @@ export interface StoreInfo {
   readonly rollupRows: number;
 }
 
+/** One finding of `lockstep store check`. */
+export interface StoreCheckFinding {
+  readonly check: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/** What `lockstep store check` found: every check with its outcome; ok when all passed. */
+export interface StoreCheck {
+  readonly ok: boolean;
+  readonly findings: readonly StoreCheckFinding[];
+}
+
 /**
  * The evidence store: AppLocker events deduplicated by a natural key, with per-day rollups maintained at
  * insert time so the EvidenceQuery aggregates never scan raw events (except for partial edge days).
@@ -76,6 +90,8 @@ export interface EvidenceStore extends EvidenceQuery, PromotionLog {
   readonly kind: 'sqlite' | 'postgres';
   /** File path or URL with any password removed. */
   readonly target: string;
+  /** Events per rule id and outcome (query.ts `queryRuleCounts`); lint's correlation with the evidence. */
+  ruleCounts(filter: EvidenceFilter): Promise<RuleCount[]>;
   /**
    * Registers a source before its first batch and returns what an earlier, interrupted run committed for
    * the same version of it (same path, size and mtime, status `partial`) so the caller can resume; a
@@ -91,13 +107,22 @@ export interface EvidenceStore extends EvidenceQuery, PromotionLog {
   insertEvents(
     events: readonly AppLockerEvent[],
     source: IngestSource,
-    progress?: (batch: { inserted: number; duplicates: number; rejected: number }) => SourceProgress,
+    progress?: (batch: { inserted: number; duplicates: number; rejected: number }, stored: SourceProgress) => SourceProgress,
   ): Promise<InsertResult>;
-  /** Marks a source finished with its final counters. */
+  /**
+   * Marks a source finished: status `done` and the furthest `recordsRead`. The counters are the ones the
+   * batches added (`insertEvents`' progress gets the stored row to add to), so two ingests of one file at
+   * once both count, whichever finishes last.
+   */
   finishSource(source: IngestSource, progress: SourceProgress): Promise<void>;
   sources(): Promise<SourceRecord[]>;
   counts(): Promise<{ events: number; sources: number }>;
   info(): Promise<StoreInfo>;
+  /**
+   * Integrity checks, reading only: the store mark and schema version, the database's own checks (SQLite
+   * `integrity_check`, `foreign_key_check`), and that the daily rollup counts exactly the stored events.
+   */
+  check(): Promise<StoreCheck>;
   /**
    * A SHA-256 over every stored event's content (names, not internal ids; computers by lower-case name), order-independent: two
    * stores holding the same events have the same digest. Used by the kill test.

@@ -81,7 +81,7 @@ Exit: 0 the report was printed (the demo fleet is NOT READY on purpose), 1 tool 
       const ports = cliPorts(dir);
       const loaded = unwrapUseCase(fromResult(await loadWorkspace(ports.files), 'unavailable'));
       const target = unwrapUseCase(fromResult(workspaceStoreTarget(loaded, ports.files, o.store, ports.env), 'unavailable'));
-      const store = await openStore(target);
+      const store = await openStore(target, { create: true });
       try {
         const bar = progress(quiet);
         const summary = await ingestPaths(store, [evidenceDir], { onProgress: (p) => bar.update(p) });

@@ -9,9 +9,10 @@ import type { FileInformation, RuleCollectionType } from '../../policy/index.js'
 import { missingFactsNote } from '../missing-facts.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, outJson, reportDiagnostics } from '../output.js';
+import { readFactsOrExit } from './facts.js';
 import { environmentFromOptions, loadPolicyOrExit, parseHashColumn, principalFromOptions } from './test.js';
 
-interface ExplainOptions { policy: string; path: string; publisher?: string; hash?: string; collection?: string; user?: string[]; interactive?: boolean; json?: boolean; removable?: string[]; hot?: string[] }
+interface ExplainOptions { fileInfo?: string; policy: string; path: string; publisher?: string; hash?: string; collection?: string; user?: string[]; interactive?: boolean; json?: boolean; removable?: string[]; hot?: string[] }
 
 export function register(program: Command): void {
   program
@@ -21,6 +22,7 @@ export function register(program: Command): void {
     .requiredOption('--path <path>', 'the Windows path of the file')
     .option('--publisher <fqbn>', 'signer facts: `PUB\\PROD\\BIN,VERSION` or the event FQBN `PUB\\PROD\\BIN\\VERSION`')
     .option('--hash <hash>', 'the file hash: `SHA256 0x…` or 64 hex digits')
+    .option('--file-info <file>', 'take the publisher and hash of --path from file facts (fileinfo --json, scan inventory, Get-AppLockerFileInformation JSON/CSV)')
     .option('--collection <type>', 'judge as this collection (Exe, Dll, Msi, Script, Appx) instead of by extension')
     .option('--user <sids...>', 'SIDs of the principal (user and groups); default Everyone (S-1-1-0)')
     .option('--interactive', 'add the implicit groups of an interactive logon (Everyone, Interactive, Authenticated Users, Users)')
@@ -53,9 +55,11 @@ Exit: 0 allowed, 2 denied, 3 invalid policy, 1 bad input.`)
         err(`error: unknown collection \`${o.collection}\``);
         throw new CliExit(ExitCode.ToolFailure);
       }
+      const facts = o.fileInfo ? factsFor(o.fileInfo, o.path) : undefined;
       const file: FileInformation = {
-        path: o.path, hashes,
-        ...(publisher ? { publisher } : {}),
+        ...(facts ?? {}),
+        path: o.path, hashes: o.hash ? hashes : (facts?.hashes ?? hashes),
+        ...(publisher ? { publisher } : facts?.publisher ? { publisher: facts.publisher } : {}),
         ...(o.collection ? { collection: o.collection as RuleCollectionType } : {}),
       };
       const compiled = compilePolicy(policy, environmentFromOptions(o));
@@ -69,4 +73,16 @@ Exit: 0 allowed, 2 denied, 3 invalid policy, 1 bad input.`)
       }
       if (!isAllowedVerdict(d.verdict)) throw new CliExit(ExitCode.WouldBlock);
     });
+}
+
+/** The record for `path` in a file-facts file: same path (any case, Windows or variable form), or the only record. */
+function factsFor(file: string, path: string): FileInformation {
+  const records = readFactsOrExit(file).records;
+  const want = path.toUpperCase();
+  const hit = records.find((r) => [r.info.path, r.displayPath, r.windowsPath, r.path].some((p) => p?.toUpperCase() === want));
+  if (hit) return hit.info;
+  if (records.length === 1) return records[0]!.info;
+  err(`error: \`${file}\` has no record for \`${path}\` (${records.length} records)`);
+  err('  help: pass --path exactly as the facts name the file (its Path), or a facts file with that one file');
+  throw new CliExit(ExitCode.ToolFailure);
 }

@@ -2,14 +2,15 @@
  * `lockstep ingest` and `lockstep store` run in-process through main(): exit codes, --json shapes,
  * idempotence visible in the summary, unreadable paths.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { formatEvents } from '../../events/index.js';
 import { syntheticEvents } from '../../store/synthetic-events.js';
-import { main } from '../main.js';
 import { migrations } from '../../store/migrations/index.js';
+import { runCli } from '../../../test-support/cli.js';
+import { main } from '../main.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lockstep-cli-ingest-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -75,5 +76,35 @@ describe('lockstep ingest / store', () => {
   it('help ends in examples', async () => {
     expect(await main(['ingest', '--help'])).toBe(0);
     expect(stdout).toMatch(/Examples:\n\s+\$ lockstep ingest/);
+  });
+
+  it('outside a workspace, without --store or LOCKSTEP_STORE, refuses instead of creating .lockstep/ in the current folder', () => {
+    const cwd = join(dir, 'not-a-workspace');
+    mkdirSync(cwd);
+    const env = { LOCKSTEP_STORE: '' };
+    const r = runCli(['ingest', exportFile], { cwd, env });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/no evidence store given.*not a workspace/);
+    expect(existsSync(join(cwd, '.lockstep'))).toBe(false);
+  });
+
+  it('a typo in --store of a reading command creates nothing and says so', async () => {
+    const typo = join(dir, 'typo', 'evidnce.db');
+    expect(await main(['store', 'info', '--store', typo])).toBe(1);
+    expect(stderr).toMatch(/store\.open\.missing/);
+    expect(existsSync(join(dir, 'typo'))).toBe(false);
+  });
+
+  it('refuses /dev/zero unless asked, and then stops at the size cap', async () => {
+    expect(await main(['ingest', '--store', join(dir, 'special.db'), '/dev/zero'])).toBe(1);
+    expect(stderr).toMatch(/`\/dev\/zero` is a character device, not a regular file/);
+  });
+
+  it('store check passes on a good store and exits 0', async () => {
+    const s = join(dir, 'checked.db');
+    expect(await main(['ingest', '--store', s, exportFile])).toBe(0);
+    stdout = '';
+    expect(await main(['store', 'check', '--store', s, '--json'])).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, kind: 'sqlite' });
   });
 });

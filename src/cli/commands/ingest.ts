@@ -7,8 +7,10 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { relative } from 'node:path';
-import { ingestPaths, openStore, redactTarget, storeTarget, type IngestProgress, type IngestSummary } from '../../store/index.js';
+import { hasErrors } from '../../diag/index.js';
+import { ingestPaths, openStore, redactTarget, storeFailureDiagnostic, storeTarget, type IngestProgress, type IngestSummary } from '../../store/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 
@@ -16,6 +18,7 @@ interface Options {
   store?: string;
   workspace?: string;
   batchSize?: string;
+  allowSpecialFiles?: boolean;
   json?: boolean;
   quiet?: boolean;
 }
@@ -74,13 +77,24 @@ function table(s: IngestSummary): string {
   return rows.map((r) => r.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
 }
 
-/** `--store`, else the workspace's store (`--workspace`), else $LOCKSTEP_STORE or `.lockstep/evidence.db`. */
+/**
+ * `--store`, else the workspace's store (`--workspace`), else $LOCKSTEP_STORE, else the store of the
+ * workspace in the current folder. Without any of them ingest refuses rather than create `.lockstep/`
+ * in whatever folder it was started from (issue 12).
+ */
 async function resolveTarget(o: Options): Promise<string> {
-  if (o.store || !o.workspace) return storeTarget(o.store);
+  if (o.store || (!o.workspace && process.env.LOCKSTEP_STORE)) return storeTarget(o.store);
+  if (!o.workspace) {
+    if (!existsSync('lockstep.yaml')) {
+      err('error: no evidence store given and the current folder is not a workspace (no `lockstep.yaml`)\n  help: pass `--store FILE` (created if missing) or `--workspace DIR`, or set LOCKSTEP_STORE');
+      throw new CliExit(ExitCode.ToolFailure);
+    }
+    o = { ...o, workspace: '.' };
+  }
   // The workspace loader and its store rule are the `workspace` use case's; reuse, don't copy.
   const { fromResult, loadWorkspace, workspaceStoreTarget } = await import('../../app/index.js');
   const { cliPorts, unwrapUseCase } = await import('./report.js');
-  const ports = cliPorts(o.workspace);
+  const ports = cliPorts(o.workspace ?? '.');
   const loaded = unwrapUseCase(fromResult(await loadWorkspace(ports.files), 'invalid'));
   return unwrapUseCase(fromResult(workspaceStoreTarget(loaded, ports.files, undefined, ports.env), 'usage'));
 }
@@ -90,9 +104,10 @@ export function register(program: Command): void {
     .command('ingest')
     .description('store the AppLocker events of event exports (files or folders) in the evidence store')
     .argument('<paths...>', 'export files or folders (folders: every file that is an event export, by content)')
-    .option('--store <target>', 'SQLite file or postgres:// URL (default: $LOCKSTEP_STORE or .lockstep/evidence.db)')
+    .option('--store <target>', 'SQLite file (created if missing) or postgres:// URL (default: $LOCKSTEP_STORE, else the workspace in the current folder)')
     .option('--workspace <dir>', 'use the evidence store this workspace names (its lockstep.yaml `store`)')
     .option('--batch-size <n>', 'events per transaction', '5000')
+    .option('--allow-special-files', 'also read FIFOs and devices named on the command line (up to the size limit)')
     .option('--json', 'machine-readable summary on stdout')
     .option('-q, --quiet', 'no per-record diagnostics on stderr (counts stay in the summary)')
     .addHelpText('after', `
@@ -100,7 +115,7 @@ Re-running is safe: events already stored are skipped as duplicates, and an inte
 where its last committed batch ended.
 
 Examples:
-  $ lockstep ingest exports/
+  $ lockstep ingest exports/                      (in a workspace folder: its store)
   $ lockstep ingest --workspace ~/lockstep-ws wef-export.evtx
   $ lockstep ingest --store .lockstep/evidence.db audit-2026-11.evtx wef/*.xml
   $ lockstep ingest --store postgres://lockstep@db.example/lockstep --json fleet.ndjson | jq .totals
@@ -113,21 +128,32 @@ Exit: 0 done, 1 unreadable path, file without a readable record, interrupted, or
         throw new CliExit(ExitCode.ToolFailure);
       }
       const target = await resolveTarget(o);
-      const store = await openStore(target);
+      const store = await openStore(target, { create: true });
       const ctl = new AbortController();
       const onSigint = (): void => ctl.abort();
       process.once('SIGINT', onSigint);
       const progress = progressReporter(json);
       let summary: IngestSummary;
       try {
-        summary = await ingestPaths(store, paths, { batchSize, signal: ctl.signal, onProgress: (p) => progress.update(p) });
+        summary = await ingestPaths(store, paths, {
+          batchSize, signal: ctl.signal, onProgress: (p) => progress.update(p), allowSpecialFiles: o.allowSpecialFiles === true,
+        });
+      } catch (e) {
+        // Disk full, a damaged file, a lost PostgreSQL connection: what was committed stays (whole batches with
+        // their progress rows), so the same command resumes once the cause is fixed.
+        const d = storeFailureDiagnostic(e, target);
+        if (!d) throw e;
+        progress.stop();
+        if (json) outJson({ store: redactTarget(target), aborted: true, diagnostics: diagnosticsJson([d]) });
+        else reportDiagnostics([d]);
+        throw new CliExit(ExitCode.ToolFailure);
       } finally {
         progress.stop();
         process.off('SIGINT', onSigint);
-        await store.close();
+        await store.close().catch(() => undefined);
       }
       const emptyFailures = summary.files.filter((f) => f.errors > 0 && f.recordsRead === f.errors);
-      const failed = summary.diagnostics.length > 0 || emptyFailures.length > 0 || summary.aborted;
+      const failed = hasErrors(summary.diagnostics) || emptyFailures.length > 0 || summary.aborted;
       if (json) {
         outJson({
           store: redactTarget(target),

@@ -1,11 +1,12 @@
 /**
- * `lockstep policy validate|fmt|diff|merge|defaults`: AppLocker policies as code.
- * Exit codes: 0 ok, 1 tool failure, 2 a difference/unformatted file when asked with --check/--exit-code,
- * 3 an invalid policy.
+ * `lockstep policy validate|fmt|diff|merge|defaults|lint`: AppLocker policies as code.
+ * Exit codes: 0 ok, 1 tool failure, 2 a difference/unformatted file when asked with --check/--exit-code, or a
+ * lint finding of severity error, 3 an invalid policy.
  */
 import { Command, Option } from 'commander';
 import { hasErrors, type Diagnostic } from '../../diag/index.js';
 import {
+  correlateFindings, lintPolicy, LINT_RULES, type CorrelatedFinding, type FileInformation,
   decodePolicyInput, defaultPolicy, diffPolicies, encodePolicy, formatOptionsOf, mergeGroupPolicy, mergeSetAppLockerPolicy, parsePolicy, renderPolicyDiff,
   serializePolicy, RULE_COLLECTION_TYPES, type AppLockerPolicy, type EffectivePolicy, type EnforcementMode,
   type ParsedPolicy, type RuleCollectionType,
@@ -13,6 +14,11 @@ import {
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 import { readInput, writeAtomic } from '../io.js';
+import { openStore, redactTarget } from '../../store/index.js';
+import { fromResult, loadWorkspace, parseSince, workspaceStoreTarget } from '../../app/index.js';
+import { cliPorts, unwrapUseCase } from './report.js';
+import { readWritableDirs } from './rules.js';
+import { readFactsFile } from './facts.js';
 
 interface Loaded {
   readonly file: string;
@@ -221,4 +227,106 @@ Examples:
         else out(xml);
       }
     });
+
+  policy
+    .command('lint')
+    .description('find where a valid policy can be bypassed or locks users out: lock-out, user-writable allowed paths, LOLBins, broad publishers, defeatable denies, hash rules for signed files')
+    .argument('<files...>', 'policy XML files (full <AppLockerPolicy> or bare <RuleCollection>)')
+    .option('--workspace <dir>', 'correlate each finding with the events its rule allowed, from this workspace\'s evidence store')
+    .option('--store <target>', 'correlate with this evidence store (SQLite file or postgres:// URL)')
+    .option('--since <window>', 'evidence window for the correlation (30d, or an ISO date)', '30d')
+    .option('--writable-dirs <file>', 'your own user-writable folders (one path a line, or `accesschk -uwdqs Users C:\\Windows` output)')
+    .option('--file-info <file>', 'file facts (fileinfo --json, scan inventory, Get-AppLockerFileInformation JSON/CSV): enables the hash-rules-for-signed-files check')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', `
+Checks: ${LINT_RULES.map((r) => r.code.replace('policy.lint.', '')).join(', ')}.
+Examples:
+  $ lockstep policy lint finance.xml
+  $ lockstep policy lint --workspace ws policies/*.xml          # with how many events each risky rule allowed
+  $ lockstep policy lint --writable-dirs accesschk.txt --file-info inv.jsonl --json gpo.xml | jq '.[].findings[]'
+Exit: 0 no error findings, 2 a finding of severity error (lock-out, user-writable path for everyone), 3 invalid policy, 1 unreadable file.`)
+    .action(async (files: string[], o: { workspace?: string; store?: string; since: string; writableDirs?: string; fileInfo?: string; json?: boolean }) => {
+      const writableDirs = readWritableDirs(o.writableDirs);
+      const fileFacts: FileInformation[] = o.fileInfo ? readFactsFile(o.fileInfo) : [];
+      const results: Array<{ file: string; valid: boolean; diagnostics: readonly Diagnostic[]; findings: CorrelatedFinding[] }> = [];
+      for (const file of files) {
+        const l = load(file);
+        if (!l.parsed || hasErrors(l.diagnostics)) {
+          results.push({ file, valid: false, diagnostics: l.diagnostics, findings: [] });
+          continue;
+        }
+        results.push({ file, valid: true, diagnostics: [], findings: lintPolicy(l.parsed.policy, { locations: l.parsed.locations, file, writableDirs, fileFacts }) });
+      }
+      // Correlation: events per rule id from the store, when one is named.
+      let evidence: { target: string; since: string } | undefined;
+      if (o.workspace || o.store) {
+        let target = o.store;
+        if (!target) {
+          const ports = cliPorts(o.workspace!);
+          const loaded = unwrapUseCase(fromResult(await loadWorkspace(ports.files), 'invalid'));
+          target = unwrapUseCase(fromResult(workspaceStoreTarget(loaded, ports.files, undefined, ports.env), 'usage'));
+        }
+        const days = parseSince(o.since, new Date());
+        if (days === undefined) {
+          err(`error: \`${o.since}\` is not a window\n  help: use 30d, or an ISO date in the past`);
+          throw new CliExit(ExitCode.ToolFailure);
+        }
+        const since = new Date(Date.now() - days * 86_400_000).toISOString();
+        let store;
+        try {
+          store = await openStore(target);
+        } catch (e) {
+          err(`error: cannot open the evidence store \`${redactTarget(target)}\`: ${(e as Error).message}`);
+          throw new CliExit(ExitCode.ToolFailure);
+        }
+        try {
+          const counts = await store.ruleCounts({ since });
+          for (const r of results) r.findings = correlateFindings(r.findings, counts);
+        } finally {
+          await store.close();
+        }
+        evidence = { target: redactTarget(target), since };
+      }
+      const errors = results.reduce((n, r) => n + r.findings.filter((f) => f.severity === 'error').length, 0);
+      if (o.json) {
+        outJson(results.map((r) => ({
+          file: r.file, valid: r.valid,
+          ...(r.valid ? {} : { diagnostics: diagnosticsJson(r.diagnostics) }),
+          ...(evidence ? { evidence } : {}),
+          findings: r.findings.map((f) => ({
+            ...(diagnosticsJson([f])[0] as object),
+            ...(f.ruleId ? { ruleId: f.ruleId, ruleName: f.ruleName } : {}),
+            ...(f.collection ? { collection: f.collection } : {}),
+            ...(f.events ? { events: f.events } : {}),
+          })),
+        })));
+      } else {
+        for (const r of results) {
+          if (!r.valid) {
+            reportDiagnostics(r.diagnostics, r.file);
+            err(`error: \`${r.file}\` is not a valid AppLocker policy`);
+            continue;
+          }
+          // Findings go to stdout: they are the answer this command was asked for.
+          for (const f of r.findings) {
+            const rendered = renderLintFinding(f, r.file);
+            out(rendered);
+          }
+          const by = (sev: string): number => r.findings.filter((f) => f.severity === sev).length;
+          out(`${r.file}: ${plural(by('error'), 'error')}, ${plural(by('warning'), 'warning')}, ${by('info')} info${evidence ? ` — events since ${evidence.since.slice(0, 10)} from ${evidence.target}` : ''}`);
+        }
+      }
+      if (results.some((r) => !r.valid)) throw new CliExit(ExitCode.InvalidPolicy);
+      if (errors > 0) throw new CliExit(ExitCode.WouldBlock);
+    });
+}
+
+/** One finding as `file:line:col: severity code: message`, its help, and its evidence when correlated. */
+function renderLintFinding(f: CorrelatedFinding, file: string): string {
+  const l = f.location;
+  const at = l && l.kind === 'text' ? `${l.file ?? file}:${l.line}:${l.column}` : file;
+  const lines = [`${at}: ${f.severity} ${f.code}: ${f.message}`];
+  if (f.help) lines.push(`  help: ${f.help}`);
+  if (f.events) lines.push(`  evidence: the rule allowed ${f.events.allowed} recorded event${f.events.allowed === 1 ? '' : 's'}${f.events.audited ? `, ${f.events.audited} audited` : ''}${f.events.blocked ? `, ${f.events.blocked} blocked` : ''}`);
+  return lines.join('\n');
 }

@@ -17,6 +17,8 @@ import { formatInventoryLine, parseInventory, resumeKey, windowsPathUnder, type 
 import { APPLOCKER_EXTENSIONS, extensionOf } from '../../policy/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, outJson, reportDiagnostics } from '../output.js';
+import { loadCatroot } from '../catroot.js';
+import type { CatalogIndex } from '../../fileinfo/index.js';
 import { scanOne, type ScanOutcome, type ScanSettings, type ScanTask } from '../scan-worker.js';
 
 export interface ScanOptions {
@@ -30,6 +32,8 @@ export interface ScanOptions {
   /** Scan every regular file, not only AppLocker's extensions. */
   readonly allFiles: boolean;
   readonly progress: 'bar' | 'lines' | 'none';
+  /** `--catroot`: catalog index for catalog-signed files (fileinfo/catalog). */
+  readonly catalogs?: CatalogIndex;
 }
 
 export interface ScanSummary {
@@ -43,6 +47,8 @@ export interface ScanSummary {
   signed: number;
   unsigned: number;
   invalidSignature: number;
+  /** Of `signed`, files signed through a security catalog (`--catroot`). */
+  catalogSigned: number;
   skipped: Record<string, number>;
   bytes: number;
   seconds: number;
@@ -147,13 +153,13 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
   const counters = { already: 0 };
   const { fd, done } = openInventory(o.out, o.group);
   const summary: ScanSummary = {
-    group: o.group, out: o.out, files: 0, alreadyRecorded: 0, byCollection: {}, signed: 0, unsigned: 0, invalidSignature: 0,
+    group: o.group, out: o.out, files: 0, alreadyRecorded: 0, byCollection: {}, signed: 0, unsigned: 0, invalidSignature: 0, catalogSigned: 0,
     skipped, bytes: 0, seconds: 0, workers: 0,
   };
   // Walk first (cheap: names and stats), so the bar knows its total.
   const tasks = [...walk(o.dir, o, skipped, done, counters)];
   summary.alreadyRecorded = counters.already;
-  const settings: ScanSettings = { group: o.group, maxBytes: o.maxBytes };
+  const settings: ScanSettings = { group: o.group, maxBytes: o.maxBytes, ...(o.catalogs ? { catalogs: o.catalogs } : {}) };
 
   let bar: cliProgress.SingleBar | undefined;
   let lastLine = performance.now();
@@ -181,6 +187,7 @@ export async function runScan(o: ScanOptions): Promise<ScanSummary> {
       const c = e.collection ?? 'none';
       summary.byCollection[c] = (summary.byCollection[c] ?? 0) + 1;
       if (e.signature === 'Valid') summary.signed++;
+      if (e.signature === 'Valid' && e.catalog?.publisherName) summary.catalogSigned++;
       else if (e.signature === 'Invalid') summary.invalidSignature++;
       else summary.unsigned++;
     }
@@ -253,7 +260,7 @@ function printSummary(s: ScanSummary): void {
     `group ${s.group}: ${s.files} files recorded in ${s.out} (${(s.bytes / 1e6).toFixed(1)} MB, ${s.seconds.toFixed(1)} s)`,
     `  already recorded (resumed): ${s.alreadyRecorded}`,
     `  by collection: ${kv(s.byCollection)}`,
-    `  signed ${s.signed}, unsigned ${s.unsigned}, invalid signature ${s.invalidSignature}`,
+    `  signed ${s.signed}${s.catalogSigned ? ` (${s.catalogSigned} by catalog)` : ''}, unsigned ${s.unsigned}, invalid signature ${s.invalidSignature}`,
     `  skipped: ${kv(s.skipped)}`,
   ].join('\n'));
 }
@@ -269,15 +276,17 @@ export function register(program: Command): void {
     .option('--workers <n>', 'worker threads (0 = main thread; default 0 on 1–2 cores, else one per core up to 8)', String(defaultWorkers()))
     .option('--max-bytes <n>', 'skip files larger than this', String(1024 * 1024 * 1024))
     .option('--all-files', 'identify every regular file, not only AppLocker extensions (§2.3)')
+    .option('--catroot <dir>', 'a copy of C:\\Windows\\System32\\CatRoot: catalog-signed files (most of Windows) are recorded with the catalog signer as publisher')
     .option('--json', 'print the summary as JSON (no progress output)')
     .addHelpText('after', `
 Examples:
   $ lockstep scan /mnt/win --os-root /mnt/win --group Finance --out finance.jsonl
   $ lockstep scan "/mnt/win/Program Files" --os-root /mnt/win --group Finance --out finance.jsonl --workers 4
+  $ lockstep scan /mnt/win/Windows --os-root /mnt/win --catroot /mnt/win/Windows/System32/CatRoot --group Finance --out finance.jsonl
   $ lockstep scan /srv/share/apps --group Finance --out finance.jsonl --json | jq .skipped
 Interrupted? Run the same command again: files already recorded are skipped.
 Exit: 0 scanned (skips are counted, not failures), 1 the tree or the inventory could not be used.`)
-    .action(async (dir: string, o: { group: string; out: string; osRoot?: string; workers: string; maxBytes: string; allFiles?: boolean; json?: boolean }) => {
+    .action(async (dir: string, o: { group: string; out: string; osRoot?: string; workers: string; maxBytes: string; allFiles?: boolean; json?: boolean; catroot?: string }) => {
       try {
         if (!statSync(dir).isDirectory()) throw Object.assign(new Error(`not a directory: ${dir}`), { code: 'ENOTDIR' });
       } catch (e) {
@@ -290,7 +299,9 @@ Exit: 0 scanned (skips are counted, not failures), 1 the tree or the inventory c
         err('error: --workers and --max-bytes take non-negative integers');
         throw new CliExit(ExitCode.ToolFailure);
       }
+      const catalogs = o.catroot ? await loadCatroot(o.catroot, !!o.json) : undefined;
       const s = await runScan({
+        ...(catalogs ? { catalogs } : {}),
         dir, group: o.group, out: o.out, ...(o.osRoot ? { osRoot: o.osRoot } : {}), workers, maxBytes, allFiles: o.allFiles === true,
         progress: o.json ? 'none' : process.stderr.isTTY ? 'bar' : 'lines',
       });

@@ -10,14 +10,15 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { hasErrors } from '../../diag/index.js';
 import {
-  compilePolicy, decide, environment, explainLine, isAllowedVerdict, parsePublisherText, principalOf, WELL_KNOWN_SIDS,
+  compilePolicy, decide, environment, explainLine, isAllowedVerdict, principalOf, WELL_KNOWN_SIDS,
   type Decision, type Environment, type Principal,
 } from '../../engine/index.js';
-import { parsePolicy, type AppLockerPolicy, type FileHashType, type FileInformation, type RuleCollectionType } from '../../policy/index.js';
+import { parsePolicy, type AppLockerPolicy, type FileHashType, type FileInformation } from '../../policy/index.js';
 import { missingFactsNote } from '../missing-facts.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
-import { diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
+import { csvCell, diagnosticsJson, err, out, outJson, reportDiagnostics } from '../output.js';
 import { readInput } from '../io.js';
+import { readFactsFile } from './facts.js';
 
 /** Reads and parses a policy; reports and exits 3 when it is not a usable AppLocker policy. */
 export function loadPolicyOrExit(file: string, json: boolean): AppLockerPolicy {
@@ -103,59 +104,12 @@ export function parseCsv(text: string): string[][] {
   return rows.filter((r) => r.some((f) => f !== ''));
 }
 
-interface FileRecord { readonly path: string; readonly publisher?: string; readonly hash?: string; readonly collection?: string }
-
-const COLLECTIONS = new Set(['Exe', 'Dll', 'Msi', 'Script', 'Appx']);
-
-/** Reads `--file-info` (CSV from Export-Csv, or JSON: an array of {Path, Publisher, Hash} objects). */
+/**
+ * Reads `--file-info`: Get-AppLockerFileInformation JSON (nested Publisher/Hash objects) or Export-Csv CSV
+ * (UTF-16 or UTF-8, with or without `#TYPE`), `lockstep fileinfo --json`, or a scan inventory (cli/commands/facts.ts).
+ */
 export function readFileInfo(file: string): FileInformation[] {
-  const text = new TextDecoder('utf-8').decode(readInput(file)).replace(/^\uFEFF/, '');
-  let records: FileRecord[];
-  if (/^\s*[[{]/.test(text)) {
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch (e) {
-      err(`error: \`${file}\` is not valid JSON: ${(e as Error).message}`);
-      throw new CliExit(ExitCode.ToolFailure);
-    }
-    const all = (Array.isArray(data) ? data : [data]) as Array<Record<string, unknown>>;
-    // `lockstep fileinfo --json` records a file it could not read with `error` (or only diagnostics): there are no
-    // facts to decide on, and deciding its bare path would look like an answer about the file
-    const list = all.filter((o) => o && typeof o === 'object' && !('error' in o) && ('Hash' in o || 'hash' in o || 'Publisher' in o || 'Path' in o));
-    if (list.length < all.length) err(`warning: \`${file}\`: ${all.length - list.length} of ${all.length} records have no file facts (the file could not be read or identified); they are not decided`);
-    records = list.map((o) => {
-      const get = (k: string): string | undefined => {
-        const v = o[k] ?? o[k.toLowerCase()];
-        return typeof v === 'string' ? v : v && typeof v === 'object' && 'Path' in v ? String((v as { Path: unknown }).Path) : undefined;
-      };
-      return { path: get('Path') ?? '', publisher: get('Publisher'), hash: get('Hash'), collection: get('Collection') } as FileRecord;
-    });
-  } else {
-    const rows = parseCsv(text).filter((r) => !r[0]!.startsWith('#TYPE'));
-    const header = (rows.shift() ?? []).map((h) => h.trim().toLowerCase());
-    const col = (name: string): number => header.indexOf(name);
-    const [p, pub, h, c] = [col('path'), col('publisher'), col('hash'), col('collection')];
-    if (p < 0) {
-      err(`error: \`${file}\` has no Path column`);
-      err('  help: export with `Get-AppLockerFileInformation -Directory … | Export-Csv file.csv`');
-      throw new CliExit(ExitCode.ToolFailure);
-    }
-    records = rows.map((r) => ({ path: r[p] ?? '', publisher: pub >= 0 ? r[pub] : undefined, hash: h >= 0 ? r[h] : undefined, collection: c >= 0 ? r[c] : undefined }) as FileRecord);
-  }
-  return records.map((r, i) => {
-    const hashes = parseHashColumn(r.hash);
-    if (!r.path || !hashes) {
-      err(`error: \`${file}\` record ${i + 1}: ${!r.path ? 'no Path' : `unreadable Hash \`${r.hash}\``}`);
-      throw new CliExit(ExitCode.ToolFailure);
-    }
-    const publisher = parsePublisherText(r.publisher);
-    return {
-      path: r.path, hashes,
-      ...(publisher ? { publisher } : {}),
-      ...(r.collection && COLLECTIONS.has(r.collection) ? { collection: r.collection as RuleCollectionType } : {}),
-    };
-  });
+  return readFactsFile(file);
 }
 
 /** Test-AppLockerPolicy's three columns (§8.1) plus the full decision. */
@@ -164,7 +118,7 @@ export function resultRow(file: FileInformation, d: Decision): { FilePath: strin
 }
 
 function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return csvCell(s); // quoting + formula neutralisation (issue 12)
 }
 
 interface TestOptions { policy: string; path?: string[]; fileInfo?: string; user?: string[]; interactive?: boolean; json?: boolean; csv?: boolean; removable?: string[]; hot?: string[] }

@@ -31,6 +31,9 @@ export function* csvRecords(text: string, maxChars: number = DEFAULT_READ_OPTION
   const n = text.length;
   let i = 0;
   let line = 1;
+  // Index of the first character of the current line, kept as we go: looking it up per quoted cell
+  // (`lastIndexOf('\n')`) made one 200k-column line quadratic (issue 12: 53 s).
+  let lineStart = 0;
   while (i < n) {
     const startLine = line;
     const startIdx = i;
@@ -45,7 +48,7 @@ export function* csvRecords(text: string, maxChars: number = DEFAULT_READ_OPTION
       if (text.charCodeAt(i) === 34 /* " */) {
         // Quoted cell: runs up to the next lone quote; `""` is a literal quote; newlines are part of the cell.
         const qLine = line;
-        const qCol = i - text.lastIndexOf('\n', i - 1);
+        const qCol = i - lineStart + 1;
         const parts: string[] = [];
         let j = i + 1;
         let closed = false;
@@ -68,7 +71,10 @@ export function* csvRecords(text: string, maxChars: number = DEFAULT_READ_OPTION
           break;
         }
         cell = parts.join('');
+        const linesBefore = line;
         for (let k = cell.indexOf('\n'); k >= 0; k = cell.indexOf('\n', k + 1)) line++;
+        // (only when the cell holds a newline: then the backward search stops inside it, so stays linear)
+        if (line > linesBefore) lineStart = text.lastIndexOf('\n', j - 1) + 1;
         i = j;
         // Lenient: characters between the closing quote and the next delimiter are kept (`"a"b` → `ab`).
         let k = i;
@@ -96,6 +102,7 @@ export function* csvRecords(text: string, maxChars: number = DEFAULT_READ_OPTION
       // end of record: \n, \r\n or a lone \r
       i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
       line++;
+      lineStart = i;
       break;
     }
     if (err) yield err;
@@ -114,6 +121,7 @@ const SYSTEM_COLUMNS = new Set(
 export function* readCsv(text: string, file: string, opts: ReadEventsOptions = {}): Generator<EventReadResult> {
   const maxChars = opts.maxRecordChars ?? DEFAULT_READ_OPTIONS.maxRecordChars;
   const maxRecords = opts.maxRecords ?? DEFAULT_READ_OPTIONS.maxRecords;
+  const maxColumns = opts.maxColumns ?? DEFAULT_READ_OPTIONS.maxColumns;
   let header: string[] | undefined;
   let col: Map<string, number> = new Map();
   let count = 0;
@@ -125,6 +133,10 @@ export function* readCsv(text: string, file: string, opts: ReadEventsOptions = {
     }
     if (!header) {
       if (rec.cells.length === 1 && /^#TYPE\b/i.test(rec.cells[0]!.trim())) continue;
+      if (rec.cells.length > maxColumns) {
+        yield { kind: 'error', diagnostic: textDiag(C.csvTooManyColumns, 'error', `csv header has ${rec.cells.length} columns, more than ${maxColumns}`, file, rec.line, 1, 'a Get-WinEvent export has a few dozen columns; select the ones listed in the docs') };
+        return;
+      }
       header = rec.cells.map((c) => stripNul(c).trim());
       col = new Map(header.map((h, i) => [h.toLowerCase(), i]));
       const hasXml = col.has('xml') || col.has('toxml');

@@ -30,6 +30,10 @@ export const EventReaderCode = {
   eventBadField: 'events.event.bad-field',
   /** A JSON line/document does not parse. */
   jsonSyntax: 'events.json.syntax',
+  /** A JSON line/document nests deeper than `maxDepth` (a stack-overflow bomb); refused before parsing. */
+  jsonTooDeep: 'events.json.too-deep',
+  /** A CSV header has more columns than `maxColumns`. */
+  csvTooManyColumns: 'events.csv.too-many-columns',
   /** A JSON value parses but is not an event of the expected export format. */
   jsonNotEvent: 'events.json.not-an-event',
   /** CSV header lacks the columns this reader needs. */

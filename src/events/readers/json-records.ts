@@ -62,6 +62,32 @@ function elementLines(text: string, count: number): number[] {
   return out;
 }
 
+/**
+ * Where a JSON text first nests deeper than `maxDepth` (`[`/`{` outside strings), or -1. One linear pass
+ * over char codes, run before JSON.parse: V8 parses any depth, but what is done with the value afterwards
+ * (JSON.stringify of a payload field, structured clone to a worker, recursive walks) recurses and a few
+ * thousand levels overflow the stack with a raw RangeError (issue 12). Real events nest < 10 deep.
+ */
+export function jsonDepthExceeded(text: string, maxDepth: number): number {
+  let depth = 0;
+  let inStr = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inStr) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inStr = false;
+    } else if (c === 34) inStr = true;
+    else if (c === 91 /* [ */ || c === 123 /* { */) {
+      if (++depth > maxDepth) return i;
+    } else if (c === 93 /* ] */ || c === 125 /* } */) depth--;
+  }
+  return -1;
+}
+
+function tooDeep(maxDepth: number): string {
+  return `json nested deeper than ${maxDepth} levels`;
+}
+
 /** One shared decoder: decoding is stateless per call (no `stream`), so reuse is safe. */
 const UTF8 = new TextDecoder('utf-8');
 
@@ -114,10 +140,13 @@ function firstLineOf(input: string | Uint8Array): string {
 export function* jsonRecords(input: string | Uint8Array, file: string, opts: ReadEventsOptions = {}): Generator<JsonRecord> {
   const maxChars = opts.maxRecordChars ?? DEFAULT_READ_OPTIONS.maxRecordChars;
   const maxRecords = opts.maxRecords ?? DEFAULT_READ_OPTIONS.maxRecords;
+  const maxDepth = opts.maxDepth ?? DEFAULT_READ_OPTIONS.maxDepth;
   const firstLine = firstLineOf(input);
   let ndjson = false;
   if (firstLine.startsWith('{') && firstLine.endsWith('}')) {
-    try {
+    // A too-deep first line is still one line of NDJSON: the per-line check refuses it and the rest is read.
+    if (jsonDepthExceeded(firstLine, maxDepth) >= 0) ndjson = true;
+    else try {
       JSON.parse(firstLine);
       ndjson = true;
     } catch {
@@ -128,6 +157,12 @@ export function* jsonRecords(input: string | Uint8Array, file: string, opts: Rea
     const text = typeof input === 'string' ? input : UTF8.decode(input);
     if (text.length > maxChars * 16) {
       yield { kind: 'error', diagnostic: textDiag(C.limit, 'error', `json document longer than ${maxChars * 16} characters`, file, 1) };
+      return;
+    }
+    const deepAt = jsonDepthExceeded(text, maxDepth);
+    if (deepAt >= 0) {
+      const p = lineColAt(text, deepAt);
+      yield { kind: 'error', diagnostic: textDiag(C.jsonTooDeep, 'error', tooDeep(maxDepth), file, p.line, p.column, 'the whole document is one JSON value, so nothing in it could be read; real event exports nest a few levels') };
       return;
     }
     let doc: unknown;
@@ -170,6 +205,11 @@ export function* jsonRecords(input: string | Uint8Array, file: string, opts: Rea
     }
     if (t.length > maxChars) {
       yield { kind: 'error', diagnostic: textDiag(C.limit, 'error', `line longer than ${maxChars} characters`, file, line) };
+      continue;
+    }
+    const deepAt = jsonDepthExceeded(t, maxDepth);
+    if (deepAt >= 0) {
+      yield { kind: 'error', diagnostic: textDiag(C.jsonTooDeep, 'error', tooDeep(maxDepth), file, line, deepAt + 1, 'real event exports nest a few levels; this line was skipped') };
       continue;
     }
     let value: unknown;

@@ -35,6 +35,8 @@ export interface ReadEventsOptions {
   readonly maxRecords?: number;
   /** Deepest XML nesting accepted (default 64, bytes/limits.ts DEFAULT_LIMITS.maxDepth). */
   readonly maxDepth?: number;
+  /** Most columns a CSV header may have (default 1024). */
+  readonly maxColumns?: number;
   /** Longest single JSON line / CSV record / XML text node in characters (default 16 MiB). */
   readonly maxRecordChars?: number;
   /**
@@ -50,4 +52,5 @@ export const DEFAULT_READ_OPTIONS = {
   maxRecords: 10_000_000,
   maxDepth: 64,
   maxRecordChars: 16 * 1024 * 1024,
+  maxColumns: 1024,
 } as const;

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { unzipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
-import { decodeUtf8, toHex } from '../../bytes/index.js';
+import { DEFAULT_LIMITS, decodeUtf8, toHex } from '../../bytes/index.js';
 import { fail, ok, type Diagnostic, type Result } from '../../diag/index.js';
 import type { PublisherInfo } from '../../policy/file-information.js';
 import { readSignedData, type SignatureInfo } from '../authenticode/index.js';
@@ -85,8 +85,11 @@ function diag(code: string, message: string, file?: string, field?: string): Dia
 }
 
 /** Reads `<Identity>` from a package (`<Package>`) or bundle (`<Bundle>`) manifest. */
-export function parseManifestIdentity(xml: string, opts: { file?: string } = {}): Result<PackageIdentity> {
+export function parseManifestIdentity(xml: string, opts: { file?: string; maxDepth?: number } = {}): Result<PackageIdentity> {
   const parser = new SaxesParser({ xmlns: true, position: true });
+  // With namespaces on, saxes resolves each prefix by walking up the open tags: a manifest nested 200k
+  // deep took > 150 s (issue 12). Real manifests nest < 10 deep; stop at the cap.
+  const maxDepth = opts.maxDepth ?? DEFAULT_LIMITS.maxDepth;
   let depth = 0;
   let identity: PackageIdentity | undefined;
   let error: Diagnostic | undefined;
@@ -95,6 +98,10 @@ export function parseManifestIdentity(xml: string, opts: { file?: string } = {})
   });
   parser.on('opentag', (t) => {
     depth++;
+    if (depth > maxDepth) {
+      error ??= { code: 'fileinfo.appx.manifest-too-deep', severity: 'error', message: `the manifest nests elements deeper than ${maxDepth} levels`, location: { kind: 'text', line: parser.line, column: parser.column, ...(opts.file !== undefined ? { file: opts.file } : {}) } };
+      throw new RangeError('manifest too deep'); // ends parser.write(); caught below, `error` holds the reason
+    }
     // Identity is a direct child of the root <Package>/<Bundle> (§F.2).
     if (depth === 2 && t.local === 'Identity' && !identity) {
       const a = (n: string): string | undefined => {

@@ -8,6 +8,7 @@
  * asn1/ctl.py, authenticode/trust_list.py); AARONLOCKER2 GetSignerInfo.
  */
 import * as asn1js from 'asn1js';
+import { fromBerSafe } from './asn1.js';
 import type { Diagnostic } from '../../diag/index.js';
 import { AUTH_CODES, authDiag } from './errors.js';
 import { parseSignedData } from './pkcs7.js';
@@ -69,7 +70,7 @@ export async function readCatalog(der: Uint8Array, opts: { readonly file?: strin
   let contentOctets: Uint8Array | undefined = ctl instanceof asn1js.Sequence ? new Uint8Array(ctl.valueBlock.valueBeforeDecodeView) : undefined;
   if (ctl instanceof asn1js.OctetString) {
     const inner = new Uint8Array(ctl.getValue());
-    const asn = asn1js.fromBER(inner.slice().buffer);
+    const asn = fromBerSafe(inner.slice().buffer);
     contentOctets = inner;
     ctl = asn.offset === -1 ? undefined : asn.result;
   }

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { fromBerSafe } from './asn1.js';
 import * as pkijs from 'pkijs';
 import type { Diagnostic } from '../../diag/index.js';
 import { AUTH_CODES, authDiag } from './errors.js';
@@ -40,7 +41,7 @@ export function parseSignedData(der: Uint8Array, loc: Pkcs7Location, diags: Diag
   // One private copy (even when `der` is a Buffer view); asn1js then works on it without copying again —
   // its default per-call copy made parsing ~4× slower (measured on kernel32.dll's 15 KB signature).
   const copy = new Uint8Array(der);
-  const asn = asn1js.fromBER(copy, { copyInput: false });
+  const asn = fromBerSafe(copy, { copyInput: false });
   if (asn.offset === -1 || asn.result.error) {
     diags.push(authDiag(AUTH_CODES.der, 'error', `signature is not valid DER: ${asn.result.error || 'decoding failed'}`, at, 'ContentInfo', loc.file));
     return undefined;

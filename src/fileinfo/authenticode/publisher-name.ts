@@ -6,6 +6,7 @@
  * Spec: formats.md §B.6 (AARONLOCKER2, verified against Get-AppLockerFileInformation); applocker.md §5.1.
  */
 import * as asn1js from 'asn1js';
+import { fromBerSafe } from './asn1.js';
 
 /** One attribute of a Name, value decoded to text by its string tag. */
 export interface NameAttribute {
@@ -76,7 +77,7 @@ function decodeDirectoryString(v: asn1js.AsnType): string {
 
 /** Parses DER `Name` (SEQUENCE OF SET OF AttributeTypeAndValue). Returns undefined on malformed input. */
 export function parseName(der: ArrayBuffer | Uint8Array): DistinguishedName | undefined {
-  const asn = asn1js.fromBER(der instanceof Uint8Array ? new Uint8Array(der) : new Uint8Array(der.slice(0)), { copyInput: false });
+  const asn = fromBerSafe(der instanceof Uint8Array ? new Uint8Array(der) : new Uint8Array(der.slice(0)), { copyInput: false });
   if (asn.offset === -1 || !(asn.result instanceof asn1js.Sequence)) return undefined;
   const out: NameAttribute[][] = [];
   for (const rdn of asn.result.valueBlock.value) {

@@ -16,6 +16,8 @@ export const WorkspaceCode = {
   emptyMembership: 'rollout.workspace.empty-membership',
   approvedNeedsMatch: 'rollout.workspace.approved-needs-publisher-or-path',
   invalidStore: 'rollout.workspace.invalid-store',
+  /** A workspace-written path that leaves the workspace (`..`, absolute, a drive, a symlink out). */
+  pathOutside: 'rollout.workspace.path-outside',
   unlinkedGpo: 'rollout.workspace.unlinked-gpo',
   tooLarge: 'rollout.workspace.too-large',
   inventoryHeader: 'rollout.inventory.bad-header',

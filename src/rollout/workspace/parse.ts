@@ -264,6 +264,7 @@ export function parseWorkspace(text: string, opts: { file?: string } = {}): Resu
   const domain = str(ctx, f, 'domain', '', false);
   const store = str(ctx, f, 'store', '', false) ?? DEFAULT_STORE;
   if (f.get('store')) ctx.locations.set('store', ctx.loc(f.get('store')!.value, 'store'));
+  if (f.get('inventory')) ctx.locations.set('inventory', ctx.loc(f.get('inventory')!.value, 'inventory'));
   const inventory = str(ctx, f, 'inventory', '', false);
   const administrators = strList(ctx, f, 'administrators', '');
   const groups = seq(ctx, f, 'groups', '').map((n, i) => parseGroup(ctx, n, `groups[${i}]`)).filter((g): g is BusinessGroup => !!g);

@@ -5,6 +5,7 @@
  * linked, a usable evidence store. Located through `workspace.locations` (set by parse.ts).
  */
 import type { Diagnostic, TextLocation } from '../../diag/index.js';
+import { confineWorkspacePath } from './confine.js';
 import { WorkspaceCode as C } from './errors.js';
 import type { Workspace } from './model.js';
 
@@ -58,7 +59,16 @@ export function validateWorkspace(ws: Workspace, file?: string): Diagnostic[] {
     m.set(l.order, g.name);
     byTarget.set(t, m);
   }));
+  // Every path the workspace writes stays inside it (confine.ts; issue 12). `--store`/`--workspace` on the
+  // command line are the user's own choice and are not checked.
+  const outside = (p: string, key: string, what: string): void => {
+    const r = confineWorkspacePath(p);
+    if (!r.ok) d(C.pathOutside, `${what} \`${p}\` ${r.reason}: workspace paths must stay inside the workspace`, key, 'write it relative to the folder of lockstep.yaml; to use a file elsewhere, pass it on the command line');
+  };
+  ws.gpos.forEach((g, i) => outside(g.policy, `gpos[${i}]`, `policy path of GPO \`${g.name}\``));
+  if (ws.inventory) outside(ws.inventory, 'inventory', 'inventory path');
   const s = ws.store.trim();
+  if (!s.startsWith('env:') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(s) && s !== ':memory:') outside(s, 'store', 'store path');
   if (s.startsWith('env:') && !/^env:[A-Za-z_][A-Za-z0-9_]*$/.test(s)) {
     d(C.invalidStore, `store \`${ws.store}\` must name an environment variable, e.g. \`env:LOCKSTEP_STORE_URL\``, 'store');
   } else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(s) && !/^postgres(ql)?:\/\//i.test(s)) {

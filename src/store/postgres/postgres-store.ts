@@ -7,7 +7,7 @@
  * numeric read goes through Number(). Opened through open.ts `openStore('postgres://…')`.
  */
 import pg from 'pg';
-import { DiagnosticError } from '../../diag/index.js';
+import { DiagnosticError, type Diagnostic } from '../../diag/index.js';
 import type { AppLockerEvent } from '../../events/applocker-event.js';
 import type { DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence } from '../../rollout/ports.js';
 import { fileKeyText, foldRollup, prepareBatch, sourceRef, type PreparedEvent, type ResolvedIds } from '../batch.js';
@@ -17,10 +17,10 @@ import { StoreCode } from '../errors.js';
 import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
 import { BLOB_GET, BLOB_INSERT, blobRows, chainConflict, entryFromRow, HISTORY_ALL, HISTORY_INSERT, HISTORY_LAST, historyRow } from '../history-rows.js';
 import { GENESIS_HASH, type HistoryEntry } from '../../rollout/promotion/history.js';
-import { queryDailyCounts, queryFiles, queryWindow, type SqlRunner } from '../query.js';
+import { queryDailyCounts, queryFiles, queryRuleCounts, queryWindow, type RuleCount, type SqlRunner } from '../query.js';
 import { DIGEST_DAILY_SQL, DIGEST_EVENTS_SQL, toRecord, type SourceRow } from '../sqlite/sqlite-store.js';
 import type {
-  AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreInfo,
+  AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreCheck, StoreCheckFinding, StoreInfo,
 } from '../types.js';
 
 /** Arbitrary constant naming the advisory lock that serialises migrations across processes. */
@@ -34,8 +34,14 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++i}`);
 }
 
+/** Swallows a checked-out client's 'error' event: the query in flight rejects with the same error. */
+const onClientError = (): void => undefined;
+
 async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
   const c = await pool.connect();
+  // pg-pool listens for errors only on idle clients: a server shutdown (57P01) while this one is checked
+  // out would otherwise be an unhandled 'error' event that ends the process (issue 12).
+  c.on('error', onClientError);
   try {
     await c.query('BEGIN');
     const r = await fn(c);
@@ -45,35 +51,79 @@ async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise
     await c.query('ROLLBACK').catch(() => undefined);
     throw e;
   } finally {
+    c.off('error', onClientError);
     c.release();
   }
 }
 
-async function migrate(pool: pg.Pool): Promise<void> {
+/** The marker row naming a PostgreSQL schema as a Lockstep evidence store. */
+const MARKER_TABLE = 'lockstep_store';
+const MARKER_APP = 'lockstep-evidence';
+const FIRST_BUILD_TABLES = ['schema_migrations', 'events', 'sources', 'evidence_daily'];
+
+/** A PostgreSQL failure as a coded diagnostic (SQLSTATE classes 08, 53, 57; network errors). */
+export function pgErrorDiagnostic(e: unknown, target?: string): Diagnostic | undefined {
+  const code = String((e as { code?: unknown })?.code ?? '');
+  const msg = String((e as Error)?.message ?? '').toLowerCase();
+  // `at` names the store: `the evidence store `x``, or just `the evidence store` when the caller does not know it.
+  const at = target ? `the evidence store \`${target}\`` : 'the evidence store';
+  const resume = 'committed batches are kept: run the same command again to resume';
+  if (code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('08') || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code) || /connection terminated|server closed the connection/.test(msg)) {
+    const why = code === '57P01' ? 'the server was shut down by its administrator' : code === '57P03' ? 'the server is starting up or shutting down' : 'the connection was lost';
+    return { code: StoreCode.ConnectionLost, severity: 'error', message: `lost ${at}: ${why}`, help: resume };
+  }
+  if (code === '53100') return { code: StoreCode.DiskFull, severity: 'error', message: `the disk of the postgresql server holding ${at} is full`, help: `free space on the server; ${resume}` };
+  if (code === '25006') return { code: StoreCode.ReadOnly, severity: 'error', message: `${at} is read-only (a standby or read-only transaction)`, help: 'point --store at the primary server to write' };
+  if (code === 'XX001' || code === 'XX002') return { code: StoreCode.Damaged, severity: 'error', message: `${at} is damaged (sqlstate ${code})`, help: 'ask the database administrator to check the server; then run `lockstep store check`' };
+  return undefined;
+}
+
+/**
+ * Marks the schema and applies every pending migration in ONE transaction under an advisory lock (DDL is
+ * transactional in PostgreSQL, so a failure leaves nothing half done). A schema holding other tables and
+ * no Lockstep mark is refused before anything is written (issue 12).
+ */
+async function migrate(pool: pg.Pool, shown: string): Promise<void> {
   const latest = migrations[migrations.length - 1]?.version ?? 0;
   await inTransaction(pool, async (c) => {
     await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    const t = await c.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
+    );
+    const tables = t.rows.map((r) => r.table_name);
+    if (tables.includes(MARKER_TABLE)) {
+      const m = await c.query<{ application: string }>(`SELECT application FROM ${MARKER_TABLE}`);
+      if (m.rows[0]?.application !== MARKER_APP) throw foreign(shown, tables);
+    } else if (tables.length > 0 && !FIRST_BUILD_TABLES.every((x) => tables.includes(x))) throw foreign(shown, tables);
     await c.query(MIGRATIONS_TABLE_SQL);
-  });
-  for (const m of migrations) {
-    await inTransaction(pool, async (c) => {
-      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      const done = await c.query('SELECT 1 FROM schema_migrations WHERE version = $1', [m.version]);
-      if (done.rowCount) return;
+    const r = await c.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
+    const v = Number(r.rows[0]?.v ?? 0);
+    if (v > latest) {
+      throw new DiagnosticError([{
+        code: StoreCode.SchemaTooNew,
+        severity: 'error',
+        message: `the store's schema is version ${v}, newer than this lockstep knows (${latest})`,
+        help: 'upgrade lockstep; migrations are forward-only',
+      }]);
+    }
+    for (const m of migrations) {
+      if (m.version <= v) continue;
       for (const s of statements(renderMigration(m, 'postgres'))) await c.query(s);
       await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, new Date().toISOString()]);
-    });
-  }
-  const r = await pool.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations');
-  const v = Number(r.rows[0]?.v ?? 0);
-  if (v > latest) {
-    throw new DiagnosticError([{
-      code: StoreCode.SchemaTooNew,
-      severity: 'error',
-      message: `the store's schema is version ${v}, newer than this lockstep knows (${latest})`,
-      help: 'upgrade lockstep; migrations are forward-only',
-    }]);
-  }
+    }
+    await c.query(`CREATE TABLE IF NOT EXISTS ${MARKER_TABLE} (application TEXT PRIMARY KEY, schema_version INTEGER NOT NULL)`);
+    await c.query(`INSERT INTO ${MARKER_TABLE} (application, schema_version) VALUES ($1, $2) ON CONFLICT (application) DO UPDATE SET schema_version = excluded.schema_version`, [MARKER_APP, latest]);
+  });
+}
+
+function foreign(shown: string, tables: readonly string[]): DiagnosticError {
+  const list = tables.slice(0, 5).map((x) => `\`${x}\``).join(', ') + (tables.length > 5 ? ', …' : '');
+  return new DiagnosticError([{
+    code: StoreCode.Foreign,
+    severity: 'error',
+    message: `the schema of \`${shown}\` holds another application's tables (${list}); nothing was changed`,
+    help: 'give lockstep a database or schema of its own (`?options=-c search_path=lockstep` in the URL)',
+  }]);
 }
 
 export class PostgresEvidenceStore implements EvidenceStore {
@@ -96,11 +146,13 @@ export class PostgresEvidenceStore implements EvidenceStore {
     // An idle client's network error must not crash the process; the next query reports it.
     pool.on('error', () => undefined);
     try {
-      await migrate(pool);
+      await migrate(pool, shown);
       return new PostgresEvidenceStore(pool, shown);
     } catch (e) {
       await pool.end().catch(() => undefined);
       if (e instanceof DiagnosticError) throw e;
+      const known = pgErrorDiagnostic(e, shown);
+      if (known && known.code !== StoreCode.ConnectionLost) throw new DiagnosticError([known]);
       const msg = ((e as Error).message ?? String(e)).toLowerCase();
       throw new DiagnosticError([{
         code: StoreCode.OpenFailed,
@@ -174,7 +226,7 @@ export class PostgresEvidenceStore implements EvidenceStore {
   async insertEvents(
     events: readonly AppLockerEvent[],
     source: IngestSource,
-    progress?: (batch: { inserted: number; duplicates: number; rejected: number }) => SourceProgress,
+    progress?: (batch: { inserted: number; duplicates: number; rejected: number }, stored: SourceProgress) => SourceProgress,
   ): Promise<InsertResult> {
     const batch = prepareBatch(events);
     const d = this.dict;
@@ -252,7 +304,12 @@ export class PostgresEvidenceStore implements EvidenceStore {
         }
         if (progress) {
           const duplicates = events.length - batch.rejected.length - inserted.length;
-          await writeProgress(c, 'partial', progress({ inserted: inserted.length, duplicates, rejected: batch.rejected.length }), sourceId);
+          // The row as committed, locked: two ingests of one file add to it, not overwrite it (issue 12).
+          const row = await c.query<SourceRow>('SELECT * FROM sources WHERE id = $1 FOR UPDATE', [sourceId]);
+          const stored = toRecord(row.rows[0]!);
+          await writeProgress(c, 'partial', progress({ inserted: inserted.length, duplicates, rejected: batch.rejected.length }, {
+            recordsRead: stored.recordsRead, eventsStored: stored.eventsStored, duplicates: stored.duplicates, nonAppLocker: stored.nonAppLocker, errors: stored.errors,
+          }), sourceId);
         }
         return { sourceId, inserted: inserted.length };
       });
@@ -266,7 +323,11 @@ export class PostgresEvidenceStore implements EvidenceStore {
   }
 
   async finishSource(source: IngestSource, progress: SourceProgress): Promise<void> {
-    await inTransaction(this.pool, async (c) => writeProgress(c, 'done', progress, await this.sourceId(c, source)));
+    // Counts were added batch by batch; only the status and the furthest position are set (see sqlite-store).
+    await inTransaction(this.pool, async (c) => {
+      const id = await this.sourceId(c, source);
+      await c.query("UPDATE sources SET status = 'done', records_read = GREATEST(records_read, $1), updated_at = $2 WHERE id = $3", [progress.recordsRead, new Date().toISOString(), id]);
+    });
   }
 
   async sources(): Promise<SourceRecord[]> {
@@ -301,6 +362,23 @@ export class PostgresEvidenceStore implements EvidenceStore {
     };
   }
 
+  async check(): Promise<StoreCheck> {
+    const findings: StoreCheckFinding[] = [];
+    const latest = migrations[migrations.length - 1]?.version ?? 0;
+    const n = async (sql: string): Promise<number> => Number((await this.pool.query<{ n: string }>(sql)).rows[0]?.n ?? 0);
+    const marker = await this.pool.query<{ application: string; schema_version: number }>(`SELECT application, schema_version FROM ${MARKER_TABLE}`).catch(() => undefined);
+    const mark = marker?.rows[0];
+    findings.push({ check: 'mark', ok: mark?.application === MARKER_APP, detail: mark ? `${mark.application}, schema ${mark.schema_version}` : 'no lockstep_store marker table' });
+    const applied = await n('SELECT coalesce(max(version), 0) AS n FROM schema_migrations');
+    findings.push({ check: 'schema', ok: applied === latest, detail: `schema version ${applied}, this lockstep's is ${latest}` });
+    const invalid = await n('SELECT count(*) AS n FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace ns ON ns.oid = c.relnamespace WHERE ns.nspname = current_schema() AND NOT i.indisvalid');
+    findings.push({ check: 'indexes', ok: invalid === 0, detail: invalid === 0 ? 'every index valid' : `${invalid} invalid indexes (an interrupted CREATE INDEX CONCURRENTLY?)` });
+    const events = await n('SELECT count(*) AS n FROM events');
+    const rolled = await n('SELECT coalesce(sum(events), 0) AS n FROM evidence_daily');
+    findings.push({ check: 'rollup', ok: events === rolled, detail: `${events} events, ${rolled} counted in the daily rollup` });
+    return { ok: findings.every((f) => f.ok), findings };
+  }
+
   async digest(): Promise<string> {
     const acc = digestAccumulator();
     for (const row of (await this.pool.query(DIGEST_EVENTS_SQL)).rows) acc.add('e', row as Record<string, unknown>);
@@ -314,6 +392,10 @@ export class PostgresEvidenceStore implements EvidenceStore {
 
   files(filter: EvidenceFilter): Promise<FileEvidence[]> {
     return queryFiles(this.runner, filter);
+  }
+
+  ruleCounts(filter: EvidenceFilter): Promise<RuleCount[]> {
+    return queryRuleCounts(this.runner, filter);
   }
 
   dailyCounts(filter: EvidenceFilter): Promise<DailyCount[]> {

@@ -6,16 +6,18 @@
  * Queries are the shared ones in query.ts. Opened through open.ts `openStore(path)`.
  */
 import Database from 'better-sqlite3';
-import { DiagnosticError } from '../../diag/index.js';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DiagnosticError, type Diagnostic } from '../../diag/index.js';
 import type { AppLockerEvent } from '../../events/applocker-event.js';
 import type { DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence } from '../../rollout/ports.js';
 import { foldRollup, prepareBatch, sourceRef, type PreparedEvent, type ResolvedIds } from '../batch.js';
 import { Dictionaries } from '../dictionary.js';
 import { StoreCode } from '../errors.js';
 import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
-import { queryDailyCounts, queryFiles, queryWindow, type SqlRunner } from '../query.js';
+import { queryDailyCounts, queryFiles, queryRuleCounts, queryWindow, type RuleCount, type SqlRunner } from '../query.js';
 import type {
-  AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreInfo,
+  AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreCheck, StoreCheckFinding, StoreInfo,
 } from '../types.js';
 import { digestAccumulator } from '../digest.js';
 import { BLOB_GET, BLOB_INSERT, blobRows, chainConflict, entryFromRow, HISTORY_ALL, HISTORY_INSERT, HISTORY_LAST, historyRow } from '../history-rows.js';
@@ -25,29 +27,104 @@ type Db = Database.Database;
 
 const ZERO: SourceProgress = { recordsRead: 0, eventsStored: 0, duplicates: 0, nonAppLocker: 0, errors: 0 };
 
-/** Applies pending migrations, each in its own IMMEDIATE transaction with its bookkeeping row. */
+/**
+ * Marks a SQLite file as a Lockstep evidence store: the header's `application_id` (SQLite file format §1.3,
+ * offset 68; "LKST") and `user_version` = schema version. A file with another application_id, or with
+ * tables but no mark and not the first build's layout, is refused without being changed (issue 12).
+ */
+export const APPLICATION_ID = 0x4c4b5354;
+
+/** Tables of an unmarked store written by the first build (before the mark existed): adopted and marked. */
+const FIRST_BUILD_TABLES = ['schema_migrations', 'events', 'sources', 'evidence_daily'];
+
+function storeDiag(code: string, message: string, help: string): DiagnosticError {
+  return new DiagnosticError([{ code, severity: 'error', message, help }]);
+}
+
+/**
+ * Applies every pending migration and the store mark in ONE IMMEDIATE transaction: a failure leaves the
+ * file as it was (no half migration). Re-checked inside the lock, so two processes opening a new file at
+ * once apply each migration once.
+ */
 function migrate(db: Db): void {
-  db.exec(MIGRATIONS_TABLE_SQL);
   const latest = migrations[migrations.length - 1]?.version ?? 0;
-  for (const m of migrations) {
-    const apply = db.transaction(() => {
-      // Re-checked inside the lock: two processes opening a new file at once apply each migration once.
+  const apply = db.transaction(() => {
+    db.exec(MIGRATIONS_TABLE_SQL);
+    const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
+    if ((row.v ?? 0) > latest) {
+      throw storeDiag(StoreCode.SchemaTooNew, `the store's schema is version ${row.v}, newer than this lockstep knows (${latest})`, 'upgrade lockstep; migrations are forward-only');
+    }
+    for (const m of migrations) {
       const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
-      if (done) return;
+      if (done) continue;
       for (const s of statements(renderMigration(m, 'sqlite'))) db.exec(s);
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, new Date().toISOString());
-    });
-    apply.immediate();
+    }
+    if (db.pragma('application_id', { simple: true }) !== APPLICATION_ID) db.pragma(`application_id = ${APPLICATION_ID}`);
+    if (db.pragma('user_version', { simple: true }) !== latest) db.pragma(`user_version = ${latest}`);
+  });
+  apply.immediate();
+}
+
+/** What an existing file is, read through a read-only connection that writes nothing to it. */
+function inspect(path: string, readOnlyMedia: boolean): { applicationId: number; tables: string[]; userVersion: number } {
+  const db = openReadOnly(path, readOnlyMedia);
+  try {
+    const applicationId = db.pragma('application_id', { simple: true }) as number;
+    const userVersion = db.pragma('user_version', { simple: true }) as number;
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as Array<{ name: string }>).map((r) => r.name);
+    return { applicationId: applicationId >>> 0, tables, userVersion };
+  } finally {
+    db.close();
   }
-  const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
-  if ((row.v ?? 0) > latest) {
-    throw new DiagnosticError([{
-      code: StoreCode.SchemaTooNew,
-      severity: 'error',
-      message: `the store's schema is version ${row.v}, newer than this lockstep knows (${latest})`,
-      help: 'upgrade lockstep; migrations are forward-only',
-    }]);
+}
+
+let uriEnabled = false;
+/**
+ * A read-only connection. On read-only media SQLite cannot create the WAL index (`-shm`), so the file is
+ * opened `immutable=1` (URI filenames; better-sqlite3 reads SQLITE_USE_URI once, before its first open).
+ * A store closed cleanly has no WAL left, so immutable reads see every commit.
+ */
+function openReadOnly(path: string, immutable: boolean): Db {
+  if (!immutable) return new Database(path, { readonly: true, fileMustExist: true });
+  if (!uriEnabled) {
+    process.env.SQLITE_USE_URI = '1';
+    uriEnabled = true;
   }
+  return new Database(`file:${encodeURI(resolve(path)).replace(/[?#]/g, encodeURIComponent)}?immutable=1`, { readonly: true, fileMustExist: true });
+}
+
+/** True when `path`'s file or folder cannot be written (read-only media, permissions). */
+function cannotWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    accessSync(dirname(resolve(path)), constants.W_OK);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** A SQLite failure as a coded diagnostic: what happened to the store and what to do (never a stack trace). */
+export function sqliteErrorDiagnostic(e: unknown, target?: string): Diagnostic | undefined {
+  const code = String((e as { code?: unknown })?.code ?? '');
+  if (!code.startsWith('SQLITE_')) return undefined;
+  // `at` names the store: `the evidence store `x``, or just `the evidence store` when the caller does not know it.
+  const at = target ? `the evidence store \`${target}\`` : 'the evidence store';
+  if (code.startsWith('SQLITE_FULL')) return { code: StoreCode.DiskFull, severity: 'error', message: `the disk holding ${at} is full`, help: 'free space and run the same command again: committed batches are kept and ingest resumes after them' };
+  if (code.startsWith('SQLITE_NOTADB')) return { code: StoreCode.NotADatabase, severity: 'error', message: `${at} is not a sqlite evidence store`, help: 'pass a new file name or an existing lockstep store' };
+  if (code.startsWith('SQLITE_CORRUPT')) return { code: StoreCode.Damaged, severity: 'error', message: `${at} is damaged (${code.toLowerCase().replace(/_/g, '-')})`, help: 'run `lockstep store check` on it; restore it from a backup, or ingest the exports into a new store' };
+  if (code.startsWith('SQLITE_READONLY')) return { code: StoreCode.ReadOnly, severity: 'error', message: `${at} is read-only`, help: 'reports can read it; ingest needs a writable copy' };
+  if (code.startsWith('SQLITE_BUSY')) return { code: StoreCode.Busy, severity: 'error', message: `${at} is locked by another process`, help: 'wait for the other lockstep to finish and run the command again' };
+  if (code.startsWith('SQLITE_IOERR') || code.startsWith('SQLITE_CANTOPEN')) return { code: StoreCode.Io, severity: 'error', message: `input/output error on ${at} (${code.toLowerCase().replace(/_/g, '-')})`, help: 'check the disk and run the same command again: committed batches are kept' };
+  return undefined;
+}
+
+/** How to open a store: create a missing SQLite file (ingest, migrate) or not (reports, info, check). */
+export interface SqliteOpenOptions {
+  readonly create?: boolean;
+  /** Open without writing: no migration, no WAL switch (read-only media are detected by themselves). */
+  readonly readOnly?: boolean;
 }
 
 export class SqliteEvidenceStore implements EvidenceStore {
@@ -58,9 +135,11 @@ export class SqliteEvidenceStore implements EvidenceStore {
   private readonly queryCache = new Map<string, Database.Statement>();
   private readonly runner: SqlRunner;
 
-  private constructor(private readonly db: Db, readonly target: string) {
+  private constructor(private readonly db: Db, readonly target: string, readOnly = false) {
     const p = (sql: string) => db.prepare(sql);
-    this.stmts = {
+    // A read-only connection cannot prepare writes; they are never called on it (the CLI opens read-only
+    // only for reports, info and check).
+    this.stmts = readOnly ? {} : {
       insComputer: p('INSERT INTO computers (name_lc, name) VALUES (?, ?) ON CONFLICT (name_lc) DO NOTHING'),
       getComputer: p('SELECT id FROM computers WHERE name_lc = ?'),
       insUser: p('INSERT INTO users (sid) VALUES (?) ON CONFLICT (sid) DO NOTHING'),
@@ -85,6 +164,8 @@ export class SqliteEvidenceStore implements EvidenceStore {
           'events = events + excluded.events, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)',
       ),
       getSource: p('SELECT * FROM sources WHERE path = ?'),
+      getSourceById: p('SELECT * FROM sources WHERE id = ?'),
+      finish: p("UPDATE sources SET status = 'done', records_read = max(records_read, ?), updated_at = ? WHERE id = ?"),
       insSource: p(
         "INSERT INTO sources (path, size, mtime_ms, status, records_read, events_stored, duplicates, non_applocker, errors, updated_at) " +
           "VALUES (?, ?, ?, 'partial', 0, 0, 0, 0, 0, ?) ON CONFLICT (path) DO NOTHING",
@@ -103,10 +184,44 @@ export class SqliteEvidenceStore implements EvidenceStore {
     };
   }
 
-  /** Opens (creating if needed) a SQLite evidence file and brings its schema up to date. */
-  static open(path: string): SqliteEvidenceStore {
+  /** True when opened without write access: reads only (reports, info, check). */
+  readOnly = false;
+
+  /**
+   * Opens a SQLite evidence file and brings its schema up to date; refuses a foreign or damaged file without
+   * changing a byte of it, and a missing one unless `create`.
+   */
+  static open(path: string, opts: SqliteOpenOptions = {}): SqliteEvidenceStore {
     let db: Db | undefined;
+    const memory = path === ':memory:';
+    const exists = !memory && existsSync(path);
+    if (!memory && !exists && !opts.create) {
+      throw storeDiag(StoreCode.Missing, `no evidence store at \`${path}\``, 'check the path; `lockstep ingest --store FILE …` or `lockstep store migrate --store FILE` creates one');
+    }
     try {
+      const roMedia = exists && cannotWrite(path);
+      if (exists && statSync(path).size > 0) {
+        const what = inspect(path, roMedia);
+        const latest = migrations[migrations.length - 1]?.version ?? 0;
+        const ours = what.applicationId === APPLICATION_ID ||
+          (what.applicationId === 0 && FIRST_BUILD_TABLES.every((t) => what.tables.includes(t)));
+        if (!ours && (what.applicationId !== 0 || what.tables.length > 0)) {
+          const shown = what.tables.slice(0, 5).map((t) => `\`${t}\``).join(', ') + (what.tables.length > 5 ? ', …' : '');
+          throw storeDiag(StoreCode.Foreign,
+            `\`${path}\` is another application's sqlite database (application id 0x${what.applicationId.toString(16).padStart(8, '0')}${what.tables.length ? `, tables ${shown}` : ''}); it was not changed`,
+            'lockstep keeps its evidence in a file of its own: pass a new file name');
+        }
+        if (opts.readOnly || roMedia) {
+          if (what.userVersion > latest) throw storeDiag(StoreCode.SchemaTooNew, `the store's schema is version ${what.userVersion}, newer than this lockstep knows (${latest})`, 'upgrade lockstep');
+          if (what.applicationId === APPLICATION_ID && what.userVersion < latest) {
+            throw storeDiag(StoreCode.ReadOnly, `the evidence store \`${path}\` is read-only and its schema (version ${what.userVersion}) needs migrating to ${latest}`, 'migrate a writable copy with `lockstep store migrate --store COPY`');
+          }
+          db = openReadOnly(path, roMedia);
+          const store = new SqliteEvidenceStore(db, path, true);
+          store.readOnly = true;
+          return store;
+        }
+      }
       db = new Database(path);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -124,6 +239,8 @@ export class SqliteEvidenceStore implements EvidenceStore {
     } catch (e) {
       db?.close();
       if (e instanceof DiagnosticError) throw e;
+      const known = sqliteErrorDiagnostic(e, path);
+      if (known && known.code !== StoreCode.Io && known.code !== StoreCode.NotADatabase) throw new DiagnosticError([known]);
       const msg = (e as Error).message ?? String(e);
       const notDb = /not a database|file is encrypted/i.test(msg);
       throw new DiagnosticError([{
@@ -214,7 +331,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
   async insertEvents(
     events: readonly AppLockerEvent[],
     source: IngestSource,
-    progress?: (batch: { inserted: number; duplicates: number; rejected: number }) => SourceProgress,
+    progress?: (batch: { inserted: number; duplicates: number; rejected: number }, stored: SourceProgress) => SourceProgress,
   ): Promise<InsertResult> {
     const batch = prepareBatch(events);
     const s = this.stmts;
@@ -236,7 +353,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
       }
       if (progress) {
         const duplicates = events.length - batch.rejected.length - inserted.length;
-        writeProgress(s.progress!, 'partial', progress({ inserted: inserted.length, duplicates, rejected: batch.rejected.length }), sourceId);
+        // The row as committed, read under the write lock: two ingests of one file add to it, not overwrite it.
+        const stored = toProgress(s.getSourceById!.get(sourceId) as SourceRow);
+        writeProgress(s.progress!, 'partial', progress({ inserted: inserted.length, duplicates, rejected: batch.rejected.length }, stored), sourceId);
       }
       return { sourceId, inserted: inserted.length };
     });
@@ -252,7 +371,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
   }
 
   async finishSource(source: IngestSource, progress: SourceProgress): Promise<void> {
-    const tx = this.db.transaction(() => writeProgress(this.stmts.progress!, 'done', progress, this.sourceId(source)));
+    // Counts were added batch by batch (insertEvents); only the status and the furthest position are set here,
+    // so a second ingest of the same file finishing last does not overwrite the first one's counts (issue 12).
+    const tx = this.db.transaction(() => this.stmts.finish!.run(progress.recordsRead, new Date().toISOString(), this.sourceId(source)));
     tx.immediate();
   }
 
@@ -299,8 +420,31 @@ export class SqliteEvidenceStore implements EvidenceStore {
     return queryFiles(this.runner, filter);
   }
 
+  ruleCounts(filter: EvidenceFilter): Promise<RuleCount[]> {
+    return queryRuleCounts(this.runner, filter);
+  }
+
   dailyCounts(filter: EvidenceFilter): Promise<DailyCount[]> {
     return queryDailyCounts(this.runner, filter);
+  }
+
+  async check(): Promise<StoreCheck> {
+    const findings: StoreCheckFinding[] = [];
+    const latest = migrations[migrations.length - 1]?.version ?? 0;
+    const appId = (this.db.pragma('application_id', { simple: true }) as number) >>> 0;
+    findings.push({ check: 'mark', ok: appId === APPLICATION_ID, detail: `application_id 0x${appId.toString(16).padStart(8, '0')}${appId === APPLICATION_ID ? ' (lockstep)' : ', expected 0x4c4b5354 (run `lockstep store migrate` to mark a first-build store)'}` });
+    const uv = this.db.pragma('user_version', { simple: true }) as number;
+    const applied = (this.db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null }).v ?? 0;
+    findings.push({ check: 'schema', ok: applied === latest && (uv === latest || appId !== APPLICATION_ID), detail: `schema version ${applied} (user_version ${uv}), this lockstep's is ${latest}` });
+    // integrity_check(N) stops after N problems: the report stays bounded on a badly damaged file.
+    const integrity = (this.db.prepare('PRAGMA integrity_check(20)').all() as Array<{ integrity_check: string }>).map((r) => r.integrity_check);
+    findings.push({ check: 'integrity', ok: integrity.length === 1 && integrity[0] === 'ok', detail: integrity.join('; ') });
+    const fk = this.db.prepare('PRAGMA foreign_key_check').all().length;
+    findings.push({ check: 'foreign-keys', ok: fk === 0, detail: fk === 0 ? 'no dangling references' : `${fk} dangling references` });
+    const events = (this.db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+    const rolled = (this.db.prepare('SELECT coalesce(sum(events), 0) AS n FROM evidence_daily').get() as { n: number }).n;
+    findings.push({ check: 'rollup', ok: events === rolled, detail: `${events} events, ${rolled} counted in the daily rollup` });
+    return { ok: findings.every((f) => f.ok), findings };
   }
 
   /** The raw connection, for the benchmark's bulk generator and tests only. */

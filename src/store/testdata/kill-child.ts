@@ -1,5 +1,5 @@
 /**
- * The child process of the kill test (ingest.kill.test.ts): ingests one export into one SQLite store and
+ * The child process of the kill test (ingest.kill.test.ts): ingests one export into one store (SQLite or PostgreSQL) and
  * says `ready` once the store is open, so the parent can SIGKILL it at a seeded random moment mid-ingest.
  * Bundled by the test with rolldown (Node 20 cannot run .ts), run as `node child.mjs DB FILE BATCH`.
  */
@@ -11,7 +11,7 @@ if (!db || !file) {
   process.stderr.write('usage: kill-child DB FILE [BATCH]\n');
   process.exit(2);
 }
-const store = await openStore(db);
+const store = await openStore(db, { create: true });
 process.stdout.write('ready\n');
 // One line per committed batch lets the parent aim its kills inside the ingest, not before or after it.
 const r = await ingestPaths(store, [file], {
