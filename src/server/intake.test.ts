@@ -39,7 +39,7 @@ afterAll(async () => {
 });
 
 const count = async (): Promise<number> => {
-  const s = await openStore(join(ws.dir, '.lockstep', 'intake.db'));
+  const s = await openStore(join(ws.dir, '.lockstep', 'intake.db'), { create: true });
   try {
     return (await s.counts()).events;
   } finally {

@@ -63,7 +63,7 @@ export async function startServer(o: ServeOptions): Promise<UseCaseResult<Runnin
   let evidence;
   let accounts;
   try {
-    evidence = await openStore(target, { create: true }); // the intake fills a new store
+    evidence = await openStore(target, { create: true });
     accounts = await openAccountStore(target);
   } catch (e) {
     await evidence?.close();

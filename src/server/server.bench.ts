@@ -35,7 +35,7 @@ async function intake(print: (l: string) => void, dir: string): Promise<string> 
   print(`   SYNTHETIC fleet: ${machines} machines × 30 days, ${lines.length.toLocaleString('en-US')} events in ${exports.length} ECS NDJSON exports`);
 
   const cliStore = join(dir, '.lockstep', 'evidence.db');
-  const a = await openStore(cliStore);
+  const a = await openStore(cliStore, { create: true });
   let t = performance.now();
   const s = await ingestPaths(a, exports);
   const cliSec = (performance.now() - t) / 1000;
@@ -72,7 +72,7 @@ async function intake(print: (l: string) => void, dir: string): Promise<string> 
   await Promise.all([client(), client()]);
   const httpSec = (performance.now() - t) / 1000;
   await srv.value.close();
-  const b = await openStore(httpStore);
+  const b = await openStore(httpStore, { create: true });
   const httpDigest = await b.digest();
   const httpCount = (await b.counts()).events;
   await b.close();

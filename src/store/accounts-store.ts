@@ -133,7 +133,6 @@ class SqlAccountStore implements AccountStore {
  * @example const accounts = await openAccountStore('lockstep-demo/.lockstep/evidence.db');
  */
 export async function openAccountStore(target: string): Promise<AccountStore> {
-  // Creates a missing SQLite file: accounts come before evidence on a new workspace (`user add`, `serve`).
-  await (await openStore(target, { create: true })).close(); // runs the migrations, 0004 included
+  await (await openStore(target, { create: true })).close(); // creates the store if needed and runs the migrations, 0004 included
   return new SqlAccountStore(isPostgresUrl(target) ? postgresSql(target) : sqliteSql(target));
 }

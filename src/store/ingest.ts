@@ -14,9 +14,9 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../diag/index.js';
-import { detectEventFormat, readEvents, type AppLockerEvent, type EventFormat, type EventReadResult } from '../events/index.js';
+import { detectEventFormat, logClearOf, readEvents, type AppLockerEvent, type EventFormat, type EventReadResult, type LogClear } from '../events/index.js';
 import { StoreCode } from './errors.js';
-import { InputFileError, readInputFile, walkInputs, type WalkedFile } from './input-files.js';
+import { InputFileError, readInputFile, walkInputs } from './input-files.js';
 import type { EvidenceStore, IngestSource, SourceProgress } from './types.js';
 
 export interface IngestOptions {
@@ -68,6 +68,13 @@ export interface FileIngestSummary {
   readonly errors: number;
   /** Records an earlier, interrupted run had committed (skipped now). */
   readonly resumedRecords: number;
+  /** Log-cleared events (Security 1102, System 104) read in this run and kept for evidence sufficiency. */
+  readonly logClears: number;
+  /**
+   * This run's records that could not be normalised or stored, per diagnostic code (`events.xml.malformed`,
+   * `store.event.bad-time`…): every one is counted here even when the diagnostics list is capped.
+   */
+  readonly errorsByCode: Readonly<Record<string, number>>;
   readonly completed: boolean;
   /** This run's diagnostics (errors and warnings), at most maxDiagnosticsPerFile. */
   readonly diagnostics: readonly Diagnostic[];
@@ -86,6 +93,8 @@ export interface IngestSummary {
     readonly duplicates: number;
     readonly nonAppLocker: number;
     readonly errors: number;
+    readonly logClears: number;
+    readonly errorsByCode: Readonly<Record<string, number>>;
   };
   readonly aborted: boolean;
 }
@@ -177,7 +186,17 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
     // Folders contribute only the files that look like event exports, by content.
     accept: (path) => detectEventFormat(path, readHead(path)) !== 'unknown',
   });
-  return ingestWalked(store, walked, opts);
+  return run(store, { files: walked.files, skipped: walked.skipped, diagnostics: walked.diagnostics }, opts, limits);
+}
+
+/** A candidate for ingest: a walked file, or a source held in memory. */
+interface Candidate {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** Given for byte sources (ingestBytes): read instead of the file. */
+  readonly bytes?: Uint8Array;
+  readonly format?: EventFormat;
 }
 
 /** A source that is not a file: an HTTP upload, a batch from a shipper (design: ingest takes `{name, bytes}`). */
@@ -189,9 +208,6 @@ export interface ByteSource {
   readonly format?: EventFormat;
 }
 
-/** A walked file, or a byte source carrying its bytes (and maybe its format). */
-type Candidate = WalkedFile & { readonly bytes?: Uint8Array; readonly format?: EventFormat };
-
 /**
  * Ingests sources held in memory through the same stages as files (resume rows, batches, dedup): the HTTP
  * intake's entry point. A source's `size` is its byte length and its `mtimeMs` 0, so a replayed batch with
@@ -199,20 +215,22 @@ type Candidate = WalkedFile & { readonly bytes?: Uint8Array; readonly format?: E
  * @example const s = await ingestBytes(store, [{ name: 'intake:lst_1:ab12…', bytes, format: 'ecs-json' }]);
  */
 export async function ingestBytes(store: EvidenceStore, sources: readonly ByteSource[], opts: IngestOptions = {}): Promise<IngestSummary> {
-  const max = opts.maxFileBytes ?? DEFAULT_MAX_BYTES;
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_BYTES;
   const diagnostics: Diagnostic[] = [];
   const files: Candidate[] = [];
   for (const s of sources) {
-    if (s.bytes.byteLength > max) diagnostics.push({ code: StoreCode.IngestTooLarge, severity: 'error', message: `\`${s.name}\` is ${s.bytes.byteLength} bytes, over the ${max}-byte limit`, help: 'split the batch' });
+    if (s.bytes.byteLength > maxBytes) diagnostics.push({ code: StoreCode.IngestTooLarge, severity: 'error', message: `\`${s.name}\` is ${s.bytes.byteLength} bytes, over the ${maxBytes}-byte limit`, help: 'split the batch' });
     else files.push({ path: s.name, size: s.bytes.byteLength, mtimeMs: 0, bytes: s.bytes, ...(s.format ? { format: s.format } : {}) });
   }
-  return ingestWalked(store, { files, skipped: [], diagnostics }, opts);
+  return run(store, { files, skipped: [], diagnostics }, opts, { maxBytes, allowSpecial: false });
 }
 
-async function ingestWalked(store: EvidenceStore, walked: { files: Candidate[]; skipped: string[]; diagnostics: Diagnostic[] }, opts: IngestOptions): Promise<IngestSummary> {
+async function run(
+  store: EvidenceStore, walked: { files: readonly Candidate[]; skipped: readonly string[]; diagnostics: Diagnostic[] }, opts: IngestOptions,
+  limits: { maxBytes: number; allowSpecial: boolean },
+): Promise<IngestSummary> {
   const batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH, 100_000));
   const maxDiags = opts.maxDiagnosticsPerFile ?? 100;
-  const limits = { maxBytes: opts.maxFileBytes ?? DEFAULT_MAX_BYTES, allowSpecial: opts.allowSpecialFiles === true };
   const bytesTotal = walked.files.reduce((a, f) => a + f.size, 0);
   const summaries: FileIngestSummary[] = [];
   let bytesDone = 0;
@@ -239,6 +257,12 @@ async function ingestWalked(store: EvidenceStore, walked: { files: Candidate[]; 
     const note = (d: Diagnostic): void => {
       if (diagnostics.length < maxDiags) diagnostics.push(d);
     };
+    const errorsByCode: Record<string, number> = {};
+    const countError = (d: Diagnostic): void => {
+      errorsByCode[d.code] = (errorsByCode[d.code] ?? 0) + 1;
+    };
+    let logClears = 0;
+    let pendingClears: LogClear[] = [];
     let bytes: Uint8Array;
     try {
       bytes = file.bytes ?? readInputFile(file.path, limits);
@@ -267,6 +291,12 @@ async function ingestWalked(store: EvidenceStore, walked: { files: Candidate[]; 
       pending = [];
       pendingNon = 0;
       pendingErr = 0;
+      // Before the batch's transaction: a crash in between re-reads these records, and insertLogClears skips
+      // the clears it already has, so the two stay consistent without sharing a transaction.
+      if (pendingClears.length) {
+        await store.insertLogClears(pendingClears);
+        pendingClears = [];
+      }
       // Added to the row as stored (not to this run's own base): another ingest of the same file at the same
       // time adds its batches too, and neither overwrites the other's counts (issue 12).
       let committed: SourceProgress | undefined;
@@ -277,7 +307,10 @@ async function ingestWalked(store: EvidenceStore, walked: { files: Candidate[]; 
         nonAppLocker: stored.nonAppLocker + non,
         errors: stored.errors + errs + b.rejected,
       }));
-      for (const d of r.rejected) note(d);
+      for (const d of r.rejected) {
+        note(d);
+        countError(d);
+      }
       p = committed ?? {
         recordsRead: at,
         eventsStored: base.eventsStored + r.inserted,
@@ -301,9 +334,17 @@ async function ingestWalked(store: EvidenceStore, walked: { files: Candidate[]; 
       run.recordsRead++;
       if (item.kind === 'error') {
         note(item.diagnostic);
+        countError(item.diagnostic);
         pendingErr++;
       } else if (item.applocker) pending.push(item.applocker);
-      else pendingNon++;
+      else {
+        pendingNon++;
+        const clear = logClearOf(item.raw);
+        if (clear) {
+          pendingClears.push(clear);
+          logClears++;
+        }
+      }
       // Commit when the batch is full, and also every few batches' worth of records without AppLocker
       // events (a big Security.evtx), so progress moves and a re-run resumes near where it stopped.
       if (pending.length >= batchSize || position - lastFlush >= batchSize * 4) {
@@ -316,12 +357,14 @@ async function ingestWalked(store: EvidenceStore, walked: { files: Candidate[]; 
       }
     }
     if (!aborted) {
-      if (pending.length || pendingNon || pendingErr) await flush();
+      if (pending.length || pendingNon || pendingErr || pendingClears.length) await flush();
       // Stage 4, finish: a later run of the same file starts over (and finds only duplicates).
       await store.finishSource(source, { ...p, recordsRead: position });
+      await store.recordSourceErrors(file.path, errorsByCode, prior.recordsRead === 0);
       bytesDone += file.size;
       fileDone = true;
     }
+    if (aborted) await store.recordSourceErrors(file.path, errorsByCode, prior.recordsRead === 0);
     summaries.push({
       path: file.path,
       format,
@@ -331,6 +374,8 @@ async function ingestWalked(store: EvidenceStore, walked: { files: Candidate[]; 
       nonAppLocker: p.nonAppLocker,
       errors: p.errors,
       resumedRecords: Math.min(prior.recordsRead, position),
+      logClears,
+      errorsByCode,
       completed: !aborted,
       diagnostics,
     });
@@ -346,8 +391,16 @@ async function ingestWalked(store: EvidenceStore, walked: { files: Candidate[]; 
       duplicates: t.duplicates + f.duplicates,
       nonAppLocker: t.nonAppLocker + f.nonAppLocker,
       errors: t.errors + f.errors,
+      logClears: t.logClears + f.logClears,
+      errorsByCode: addCounts(t.errorsByCode, f.errorsByCode),
     }),
-    { files: 0, recordsRead: 0, eventsStored: 0, duplicates: 0, nonAppLocker: 0, errors: 0 },
+    { files: 0, recordsRead: 0, eventsStored: 0, duplicates: 0, nonAppLocker: 0, errors: 0, logClears: 0, errorsByCode: {} as Record<string, number> },
   );
   return { files: summaries, skippedFiles: walked.skipped, diagnostics: walked.diagnostics, totals, aborted };
+}
+
+function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }

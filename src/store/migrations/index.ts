@@ -4,6 +4,7 @@
  * INVARIANT: versions increase along this array (gaps allowed while branches land); an applied migration is never edited, only followed.
  */
 import { migration as m0001 } from './0001-initial.js';
+import { migration as m0002 } from './0002-sufficiency.js';
 import { migration as m0003 } from './0003-history.js';
 import { migration as m0004 } from './0004-accounts.js';
 
@@ -15,8 +16,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-// 0003 (history, issue 11) lands beside 0002/0004 from other branches; the runner applies by version.
-export const migrations: readonly Migration[] = [m0001, m0003, m0004];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004];
 
 /** The bookkeeping table, created before any migration runs. */
 export const MIGRATIONS_TABLE_SQL =
