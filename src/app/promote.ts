@@ -114,7 +114,7 @@ export async function promote(ports: PromotionPorts, req: PromoteRequest): Promi
   if (!bytes.ok) return bytes;
   // Readiness of the policy about to be enforced, replayed against the evidence (analysis/readiness.ts).
   const rr = await readiness(ports, {
-    gpo: gpo.name, loaded, candidate: { name: f.value.file, bytes: bytes.value },
+    gpo: gpo.name, loaded, candidate: { name: f.value.file, bytes: bytes.value }, collections,
     ...(req.since ? { since: req.since } : {}), ...(req.store ? { store: req.store } : {}), ...(req.now ? { now: req.now } : {}),
   });
   if (!rr.ok) return rr;

@@ -5,7 +5,7 @@
  * promotion all call this one function. Issue 6 items 4–6, issue 10, issue 11 item 8.
  */
 import { hasErrors } from '../diag/index.js';
-import { parsePolicy, type AppLockerPolicy } from '../policy/index.js';
+import { parsePolicy, type AppLockerPolicy, type RuleCollectionType } from '../policy/index.js';
 import { analyseReadiness, selectGpos, type ReadinessReport } from '../rollout/index.js';
 import type { Clock, EnvLookup, EvidenceStores, WorkspaceFiles } from './ports.js';
 import { refuse, succeed, usage, type UseCaseResult } from './result.js';
@@ -29,6 +29,8 @@ export interface ReadinessRequest {
   readonly store?: string;
   /** A candidate policy for one GPO, replayed beside its current one (deltas: newly allowed / still / newly blocked). */
   readonly candidate?: { readonly name: string; readonly bytes: Uint8Array };
+  /** Only these collections of the GPO move to Enforce (promotion); default all it configures. */
+  readonly collections?: readonly RuleCollectionType[];
   /** An already loaded workspace (the caller loaded it for other reasons); loaded from `files` otherwise. */
   readonly loaded?: LoadedWorkspace;
 }
@@ -86,7 +88,7 @@ export async function readiness(ports: ReadinessPorts, req: ReadinessRequest): P
     const report = await analyseReadiness({
       workspace: loaded.workspace, inventory: loaded.inventory, policies: loaded.policies, evidence: store, directory: loaded.directory,
       now: now.toISOString(), sinceDays,
-      ...(gpo ? { gpo } : {}), ...(candidate ? { candidate } : {}),
+      ...(gpo ? { gpo } : {}), ...(candidate ? { candidate } : {}), ...(req.collections ? { collections: req.collections } : {}),
     });
     return succeed({ report, loaded, store: target }, loaded.diagnostics);
   } finally {

@@ -179,6 +179,8 @@ export interface ReadinessInput {
   readonly gpo?: string;
   /** A policy that is not deployed yet, overlaid on the selected GPO's current policy. */
   readonly candidate?: { readonly name: string; readonly policy: AppLockerPolicy };
+  /** Only these collections move to Enforce (promotion of some collections); default every collection the GPO configures. */
+  readonly collections?: readonly RuleCollectionType[];
   /** Builds the decider for a policy; defaults to the engine (analysis/engine-decider.ts). */
   readonly makeDecider?: (policy: AppLockerPolicy) => EvidenceDecider;
 }
@@ -292,7 +294,8 @@ export async function analyseReadiness(input: ReadinessInput): Promise<Readiness
   for (const gpo of gpos) {
     const current = input.policies.get(gpo.name);
     const candidate = input.candidate?.policy;
-    const collections = [...new Set([...configuredCollections(gpo, current), ...(candidate ? configuredCollections(gpo, candidate) : [])])];
+    const configured = [...new Set([...configuredCollections(gpo, current), ...(candidate ? configuredCollections(gpo, candidate) : [])])];
+    const collections = input.collections && input.gpo ? configured.filter((c) => input.collections!.includes(c)) : configured;
     const gpoReasons: Diagnostic[] = [];
     if (!current && !candidate) gpoReasons.push(reason('policy-missing', `the policy of GPO \`${gpo.name}\` could not be read`, `check \`${gpo.policy}\``));
     const groups: GroupReadiness[] = [];
