@@ -163,7 +163,7 @@ describe('accept → promote → rollback (in-memory ports)', () => {
   });
 
   it('user-writable path suggestions are never accepted; an unknown id is a usage error', async () => {
-    const rule = (path: string) => ({ type: 'Path' as const, collection: 'Exe' as const, files: 1, events: 1, filePaths: [path], reason: 'x', rule: { kind: 'FilePathRule' as const, id: 'a', name: path, description: '', userOrGroupSid: 'S-1-1-0', action: 'Allow' as const, condition: { kind: 'FilePathCondition' as const, path }, exceptions: [] } });
+    const rule = (path: string) => ({ type: 'Path' as const, collection: 'Exe' as const, breadth: 'file' as const, files: 1, events: 1, users: 1, machines: 1, filePaths: [path], reason: 'x', rule: { kind: 'FilePathRule' as const, id: 'a', name: path, description: '', userOrGroupSid: 'S-1-1-0', action: 'Allow' as const, condition: { kind: 'FilePathCondition' as const, path }, exceptions: [] } });
     const p = partitionSafe([rule('%OSDRIVE%\\USERS\\BOB\\APPDATA\\X.EXE'), rule('%WINDIR%\\TEMP\\Y.EXE'), rule('%PROGRAMFILES%\\LEDGER\\LEDGER.EXE')], false);
     expect(p.safe.map((s) => s.rule.name)).toEqual(['%PROGRAMFILES%\\LEDGER\\LEDGER.EXE']);
     expect(p.refused.map((x) => [x.code, x.severity])).toEqual([['app.accept.user-writable', 'error'], ['app.accept.user-writable', 'error']]);
