@@ -5,6 +5,7 @@
  */
 import { migration as m0001 } from './0001-initial.js';
 import { migration as m0003 } from './0003-history.js';
+import { migration as m0005 } from './0005-requests.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -15,7 +16,7 @@ export interface Migration {
 }
 
 // 0003 (history, issue 11) lands beside 0002/0004 from other branches; the runner applies by version.
-export const migrations: readonly Migration[] = [m0001, m0003];
+export const migrations: readonly Migration[] = [m0001, m0003, m0005];
 
 /** The bookkeeping table, created before any migration runs. */
 export const MIGRATIONS_TABLE_SQL =
