@@ -13,3 +13,4 @@ export * from './rollback.js';
 export * from './export.js';
 export * from './import.js';
 export * from './keys.js';
+export * from './access-request.js';

@@ -11,3 +11,4 @@ export { StoreCode } from './errors.js';
 export { normalizeTime } from './time.js';
 export { nodeWorkspaceFiles, nodeEvidenceStores, nodePromotionLogs, systemClock, writeFileAtomic } from './node-ports.js';
 export type { RuleCount } from './query.js';
+export { openRequestStore, nodeAccessRequestLogs, type RequestStore } from './requests.js';

@@ -123,3 +123,6 @@ export async function openRequestStore(target: string): Promise<RequestStore> {
   const s: EvidenceStore = await openStore(target, { create: true });
   return s.kind === 'sqlite' ? new SqliteRequests(s as SqliteEvidenceStore) : new PostgresRequests(s as PostgresEvidenceStore);
 }
+
+/** The AccessRequestLogs port (app/access-request.ts) for a Node process. */
+export const nodeAccessRequestLogs = { open: (target: string): Promise<RequestStore> => openRequestStore(target) };

@@ -28,4 +28,5 @@ export const commandModules: Readonly<Record<string, () => Promise<CommandModule
   history: () => import('./history.js'),
   keys: () => import('./keys.js'),
   'verify-bundle': () => import('./verify-bundle.js'),
+  request: () => import('./request.js'),
 };
