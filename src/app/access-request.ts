@@ -10,7 +10,7 @@
 import type { Diagnostic } from '../diag/index.js';
 import type { AppLockerEvent } from '../events/index.js';
 import { collectionForPath, diffPolicies, lintPolicy, renderPolicyDiff, type AppLockerPolicy, type Rule, type RuleCollectionType } from '../policy/index.js';
-import { evidenceComputerNames, gposForGroup, groupMachines, shortComputerName } from '../rollout/index.js';
+import { effectivePolicyForGroup, evidenceComputerNames, gposForGroup, groupMachines, shortComputerName } from '../rollout/index.js';
 import type { BusinessGroup } from '../rollout/workspace/model.js';
 import { collectionModes } from '../rollout/promotion/enforce.js';
 import { sha256Hex } from '../rollout/promotion/history.js';
@@ -162,7 +162,9 @@ export async function createAccessRequest(ports: RequestPorts, input: NewRequest
   const id = `REQ-${sha256Hex(`${createdAt}|${input.requester}|${file.path}|${file.hash ?? ''}|${file.fqbn ?? ''}|${machine ?? ''}`).slice(0, 8).toUpperCase()}`;
   const p = proposeRule(file, { gpo: gpo.name, requestId: id, ...(input.sid ? { sid: input.sid } : {}) });
   if (!p.ok) return usage('app.request.no-rule', p.message, 'supply the file facts (`Get-AppLockerFileInformation -Path FILE | ConvertTo-Json` or `lockstep fileinfo FILE --json`)');
-  const policy = loaded.policies.get(gpo.name) ?? { version: '1', ruleCollections: [] };
+  // Lint the policy the group's machines really get (GPOs merge, applocker.md §6.1), with and without the rule.
+  const own = loaded.policies.get(gpo.name) ?? { version: '1', ruleCollections: [] };
+  const policy = group ? effectivePolicyForGroup(group, loaded.workspace.gpos, loaded.policies).effective.policy : own;
   const lint = lintRisk(policy, p.rule, file.collection);
   // Events it would allow: the blocked and audited files of the group's machines (or all, without a group).
   const t = historyTarget(ports, loaded, input.store);
