@@ -6,11 +6,12 @@
  */
 import type { Command } from 'commander';
 import {
-  createAccessRequest, decideAccessRequest, includeAccessRequest, listAccessRequests, showAccessRequest,
+  createAccessRequest, decideAccessRequest, fromResult, historyTarget, loadWorkspace, includeAccessRequest, listAccessRequests, showAccessRequest,
   type ListedRequest, type RequestPorts, type RequestSubject, type WebhookEndpoint,
 } from '../../app/index.js';
 import { readEvents, type AppLockerEvent } from '../../events/index.js';
 import { readFileFacts } from '../../fileinfo/facts/index.js';
+import { deliverDue } from '../../notify/index.js';
 import { collectionForPath, type RuleCollectionType, RULE_COLLECTION_TYPES } from '../../policy/index.js';
 import { REQUEST_STATES, type AccessRequest, type RequestedFile, type RequestState } from '../../rollout/requests/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
@@ -217,6 +218,27 @@ Examples:
       const inc = unwrapUseCase(await includeAccessRequest(ports(o), { id, actor: actorOf(o.actor), ...(o.store ? { store: o.store } : {}), webhooks: hooks(o.webhook) }));
       if (o.json) outJson({ request: inc.request, policyFile: inc.policyFile, written: inc.written, diff: inc.diffText });
       else out(`${inc.written ? `${inc.policyFile}:\n${inc.diffText}` : `the rule is already in ${inc.policyFile}`}`);
+    });
+
+  common(cmd.command('notify').description('send the due webhook notifications from the outbox (retried with backoff until delivered)')
+    .option('--secret-env <name>', 'environment variable holding the HMAC secret', 'LOCKSTEP_WEBHOOK_SECRET')
+    .option('--timeout <ms>', 'per-request timeout', '10000'))
+    .action(async (o: Common & { secretEnv: string; timeout: string }) => {
+      const secret = process.env[o.secretEnv];
+      if (!secret) fail(`\`${o.secretEnv}\` is not set`, 'set it to the shared secret the receivers verify `X-Lockstep-Signature` with');
+      const p = ports(o);
+      const loaded = unwrapUseCase(fromResult(await loadWorkspace(p.files), 'invalid'));
+      const target = unwrapUseCase(historyTarget(p, loaded, o.store));
+      const log = await p.requests.open(target);
+      try {
+        const r = await deliverDue(log, { secret: secret!, now: () => p.clock.now(), timeoutMs: Number.parseInt(o.timeout, 10) || 10_000 });
+        const pending = (await log.outbox()).filter((m) => !m.deliveredAt).length;
+        if (o.json) outJson({ ...r, pending });
+        else out(`delivered ${r.delivered}, failed ${r.failed.length}${r.failed.map((f) => `\n  ${f.endpoint}: ${f.error}; next attempt ${f.nextAttemptAt}`).join('')}; ${pending} pending`);
+        if (r.failed.length) throw new CliExit(ExitCode.ToolFailure);
+      } finally {
+        await log.close();
+      }
     });
 
   for (const [name, action, what] of [['reject', 'reject', 'reject (a reason is required)'], ['more-info', 'more-info', 'send back to the requester for more information'], ['answer', 'answer', 'the requester answered: back to new'], ['deployed', 'deploy', 'the exported policy was deployed']] as const) {
