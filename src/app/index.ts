@@ -14,3 +14,4 @@ export * from './export.js';
 export * from './import.js';
 export * from './keys.js';
 export * from './access-request.js';
+export * from './monitor.js';

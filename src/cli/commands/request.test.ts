@@ -2,7 +2,8 @@
  * Issue 14's "done when" for access requests on the demo (SQLite, CLI in-process): a block becomes a request,
  * the requester cannot approve it, another account approves it with an expiry, the rule appears in the next
  * export and leaves the export after the expiry (and is listed as expired); the notifications reach a local
- * webhook, signed. The block event is the demo's own audit event (8003) as Enforce would have logged it (8004).
+ * webhook, signed; an updated file (another hash) makes `report drift` warn about the included hash rule.
+ * The block event is the demo's own audit event (8003) as Enforce would have logged it (8004).
  */
 import { createServer } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -59,6 +60,19 @@ describe('access requests on the demo (CLI, SQLite)', () => {
       const ok = await run(['request', 'approve', req.id, ...W(), '--actor', 'bob', '--expires', '7d', '--now', '2026-11-21T10:00:00Z', '--webhook', hook, '--json']);
       expect(ok.code).toBe(0);
       expect(JSON.parse(ok.stdout).request.state).toBe('included');
+
+      // An update of the file: the same event with another hash, ingested; the hash rule just included breaks on it.
+      const updated = audit!.replace(/"FileHash":"[0-9A-F]{64}"/, `"FileHash":"${'D'.repeat(64)}"`).replace(/"record_id":\d+/, '"record_id":999999');
+      writeFileSync(join(dir, 'updated.ndjson'), `${updated}\n`);
+      expect((await run(['ingest', ...W(), join(dir, 'updated.ndjson')])).code).toBe(0);
+      const drift = await run(['report', 'drift', ...W(), '--gpo', FIN, '--now', '2026-11-22T00:00:00Z', '--json']);
+      expect(req.proposal.type).toBe('Hash'); // the demo's first audited file is unsigned
+      {
+        expect(drift.code).toBe(2);
+        const w = JSON.parse(drift.stdout).gpos[0].warnings;
+        expect(w.map((x: { kind: string; ruleId: string }) => [x.kind, x.ruleId])).toContainEqual(['hash-changed', req.proposal.rule.id]);
+        expect(w.find((x: { ruleId: string }) => x.ruleId === req.proposal.rule.id).seen.map((x: { hash: string }) => x.hash)).toEqual(['D'.repeat(64)]);
+      }
 
       const before = join(dir, 'out-before');
       expect((await run(['export', ...W(), '--gpo', FIN, '--format', 'xml', '--out', before, '--now', '2026-11-22T00:00:00Z'])).code).toBe(0);
