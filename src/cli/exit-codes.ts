@@ -7,6 +7,8 @@ export const ExitCode = {
   WouldBlock: 2,
   /** The input policy (or workspace) is invalid. */
   InvalidPolicy: 3,
+  /** Readiness: nothing would be blocked as far as the evidence shows, but the evidence is not enough. */
+  InsufficientEvidence: 4,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

@@ -17,3 +17,4 @@ export {
 } from './normalise.js';
 export * from './readers/index.js';
 export * from './evtx/index.js';
+export { logClearOf, type LogClear } from './log-clear.js';

@@ -14,12 +14,13 @@ export { evidenceDecider, principalFor, pathConditionMatches, SID, type Evidence
 export { engineDecider, expandLoggedPath, factsToFileInformation } from './analysis/engine-decider.js';
 export { wouldBlockFiles, isAdministratorSid, approvedAppFor, type WouldBlockFile, type WouldBlockCause } from './analysis/would-block.js';
 export { suggestRules, withSuggestedRules, type SuggestedRule, type SuggestedRuleType } from './analysis/suggest.js';
-export { analyseReadiness, selectGpos, type ReadinessReport, type GpoReadiness, type GroupReadiness, type CollectionSummary, type ReadinessInput, type ReadinessVerdict } from './analysis/readiness.js';
+export { analyseReadiness, selectGpos, type ReadinessReport, type GpoReadiness, type GroupReadiness, type CollectionSummary, type ReadinessInput, type ReadinessVerdict, verdictOf, worstVerdict } from './analysis/readiness.js';
 export { memoryEvidence } from './analysis/memory-evidence.js';
+export { assessSufficiency, appLockerChannel, channelOfCollection, type EvidenceSufficiency, type EvidenceGap, type EvidenceGapKind, type MachineCoverage, type DiscoveryDay, type SufficiencyInput } from './analysis/sufficiency.js';
 export { renderReadinessText } from './report/text.js';
 export { readinessJson } from './report/json.js';
 export { renderReadinessHtml, renderChartSvg, escapeHtml } from './report/html.js';
 export { SeededRandom } from './simulate/rng.js';
 export { simulateFleet, appCatalogue, defaultRulesPolicy, stableGuid, SYNTHETIC_LABEL, type SimulatedFleet, type SimulatedApp, type SimulatedMachine, type SimulatedUser, type SimulatedGpo, type FleetOptions } from './simulate/fleet.js';
-export { simulateEvents, type EventSimulationOptions } from './simulate/events.js';
+export { simulateEvents, simulateLogClears, logClearsEventXml, type EventSimulationOptions } from './simulate/events.js';
 export { fleetWorkspace, fleetInventory, workspaceYaml, inventoryCsv } from './simulate/workspace.js';

@@ -9,6 +9,7 @@
  */
 import type { Diagnostic } from '../diag/index.js';
 import type { AppLockerEvent } from '../events/applocker-event.js';
+import type { LogClear } from '../events/log-clear.js';
 import { dedupKey } from './dedup.js';
 import { dayOf, normalizeTime } from './time.js';
 
@@ -158,4 +159,61 @@ export function foldRollup(inserted: ReadonlyArray<{ p: PreparedEvent; ids: Reso
 export function sourceRef(eventSource: string | undefined, sourcePath: string): string | null {
   if (eventSource === undefined) return null;
   return eventSource.startsWith(sourcePath) ? eventSource.slice(sourcePath.length) : eventSource;
+}
+
+/** One channel_daily delta row (migration 0002), ids resolved. */
+export interface ChannelDayDelta {
+  day: string;
+  computerId: number;
+  channelId: number;
+  events: number;
+  withRecord: number;
+  minRecord: number | null;
+  maxRecord: number | null;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** Folds inserted events into per day × computer × channel deltas (record-id ranges), sorted by key as foldRollup. */
+export function foldChannelDays(inserted: ReadonlyArray<{ p: PreparedEvent; ids: { computerId: number; channelId: number } }>): ChannelDayDelta[] {
+  const map = new Map<string, ChannelDayDelta>();
+  for (const { p, ids } of inserted) {
+    const k = `${ids.computerId}|${ids.channelId}|${p.day}`;
+    let d = map.get(k);
+    if (!d) {
+      d = { day: p.day, computerId: ids.computerId, channelId: ids.channelId, events: 0, withRecord: 0, minRecord: null, maxRecord: null, firstSeen: p.time, lastSeen: p.time };
+      map.set(k, d);
+    }
+    d.events++;
+    const r = p.event.recordId;
+    if (r !== undefined) {
+      d.withRecord++;
+      if (d.minRecord === null || r < d.minRecord) d.minRecord = r;
+      if (d.maxRecord === null || r > d.maxRecord) d.maxRecord = r;
+    }
+    if (p.time < d.firstSeen) d.firstSeen = p.time;
+    if (p.time > d.lastSeen) d.lastSeen = p.time;
+  }
+  return [...map.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)).map(([, d]) => d);
+}
+
+/** A log_clears row (migration 0002); clears with an unreadable time are dropped (they date nothing). */
+export interface PreparedLogClear {
+  readonly computerLc: string;
+  readonly computer: string;
+  readonly time: string;
+  readonly eventId: number;
+  readonly log: string;
+  readonly user: string | null;
+  readonly recordId: number | null;
+}
+
+export function prepareLogClears(clears: readonly LogClear[]): PreparedLogClear[] {
+  const out: PreparedLogClear[] = [];
+  for (const c of clears) {
+    const time = normalizeTime(c.timeCreated);
+    if (time === undefined || !c.computer) continue;
+    out.push({ computerLc: c.computer.toLowerCase(), computer: c.computer, time, eventId: c.eventId, log: c.log, user: c.user ?? null, recordId: c.recordId ?? null });
+  }
+  return out;
 }

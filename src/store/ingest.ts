@@ -14,7 +14,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Diagnostic } from '../diag/index.js';
-import { detectEventFormat, readEvents, type AppLockerEvent, type EventFormat, type EventReadResult } from '../events/index.js';
+import { detectEventFormat, logClearOf, readEvents, type AppLockerEvent, type EventFormat, type EventReadResult, type LogClear } from '../events/index.js';
 import { StoreCode } from './errors.js';
 import { InputFileError, readInputFile, walkInputs } from './input-files.js';
 import type { EvidenceStore, IngestSource, SourceProgress } from './types.js';
@@ -68,6 +68,13 @@ export interface FileIngestSummary {
   readonly errors: number;
   /** Records an earlier, interrupted run had committed (skipped now). */
   readonly resumedRecords: number;
+  /** Log-cleared events (Security 1102, System 104) read in this run and kept for evidence sufficiency. */
+  readonly logClears: number;
+  /**
+   * This run's records that could not be normalised or stored, per diagnostic code (`events.xml.malformed`,
+   * `store.event.bad-time`…): every one is counted here even when the diagnostics list is capped.
+   */
+  readonly errorsByCode: Readonly<Record<string, number>>;
   readonly completed: boolean;
   /** This run's diagnostics (errors and warnings), at most maxDiagnosticsPerFile. */
   readonly diagnostics: readonly Diagnostic[];
@@ -86,6 +93,8 @@ export interface IngestSummary {
     readonly duplicates: number;
     readonly nonAppLocker: number;
     readonly errors: number;
+    readonly logClears: number;
+    readonly errorsByCode: Readonly<Record<string, number>>;
   };
   readonly aborted: boolean;
 }
@@ -170,8 +179,6 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
  * console.log(summary.totals.eventsStored);
  */
 export async function ingestPaths(store: EvidenceStore, paths: readonly string[], opts: IngestOptions = {}): Promise<IngestSummary> {
-  const batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH, 100_000));
-  const maxDiags = opts.maxDiagnosticsPerFile ?? 100;
   const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_BYTES;
   const limits = { maxBytes, allowSpecial: opts.allowSpecialFiles === true };
   const walked = walkInputs(paths, {
@@ -179,6 +186,51 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
     // Folders contribute only the files that look like event exports, by content.
     accept: (path) => detectEventFormat(path, readHead(path)) !== 'unknown',
   });
+  return run(store, { files: walked.files, skipped: walked.skipped, diagnostics: walked.diagnostics }, opts, limits);
+}
+
+/** A candidate for ingest: a walked file, or a source held in memory. */
+interface Candidate {
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  /** Given for byte sources (ingestBytes): read instead of the file. */
+  readonly bytes?: Uint8Array;
+  readonly format?: EventFormat;
+}
+
+/** A source that is not a file: an HTTP upload, a batch from a shipper (design: ingest takes `{name, bytes}`). */
+export interface ByteSource {
+  /** Names the source in the `sources` table and in diagnostics (`intake:<token>:<sha256>`). */
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  /** Skips detection when the caller knows the format (the `_bulk` endpoint: `ecs-json`). */
+  readonly format?: EventFormat;
+}
+
+/**
+ * Ingests sources held in memory through the same stages as files (resume rows, batches, dedup): the HTTP
+ * intake's entry point. A source's `size` is its byte length and its `mtimeMs` 0, so a replayed batch with
+ * the same name starts over and finds only duplicates.
+ * @example const s = await ingestBytes(store, [{ name: 'intake:lst_1:ab12…', bytes, format: 'ecs-json' }]);
+ */
+export async function ingestBytes(store: EvidenceStore, sources: readonly ByteSource[], opts: IngestOptions = {}): Promise<IngestSummary> {
+  const maxBytes = opts.maxFileBytes ?? DEFAULT_MAX_BYTES;
+  const diagnostics: Diagnostic[] = [];
+  const files: Candidate[] = [];
+  for (const s of sources) {
+    if (s.bytes.byteLength > maxBytes) diagnostics.push({ code: StoreCode.IngestTooLarge, severity: 'error', message: `\`${s.name}\` is ${s.bytes.byteLength} bytes, over the ${maxBytes}-byte limit`, help: 'split the batch' });
+    else files.push({ path: s.name, size: s.bytes.byteLength, mtimeMs: 0, bytes: s.bytes, ...(s.format ? { format: s.format } : {}) });
+  }
+  return run(store, { files, skipped: [], diagnostics }, opts, { maxBytes, allowSpecial: false });
+}
+
+async function run(
+  store: EvidenceStore, walked: { files: readonly Candidate[]; skipped: readonly string[]; diagnostics: Diagnostic[] }, opts: IngestOptions,
+  limits: { maxBytes: number; allowSpecial: boolean },
+): Promise<IngestSummary> {
+  const batchSize = Math.max(1, Math.min(opts.batchSize ?? DEFAULT_BATCH, 100_000));
+  const maxDiags = opts.maxDiagnosticsPerFile ?? 100;
   const bytesTotal = walked.files.reduce((a, f) => a + f.size, 0);
   const summaries: FileIngestSummary[] = [];
   let bytesDone = 0;
@@ -205,15 +257,21 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
     const note = (d: Diagnostic): void => {
       if (diagnostics.length < maxDiags) diagnostics.push(d);
     };
+    const errorsByCode: Record<string, number> = {};
+    const countError = (d: Diagnostic): void => {
+      errorsByCode[d.code] = (errorsByCode[d.code] ?? 0) + 1;
+    };
+    let logClears = 0;
+    let pendingClears: LogClear[] = [];
     let bytes: Uint8Array;
     try {
-      bytes = readInputFile(file.path, limits);
+      bytes = file.bytes ?? readInputFile(file.path, limits);
     } catch (e) {
       if (!(e instanceof InputFileError)) throw e;
       walked.diagnostics.push(e.diagnostic);
       continue;
     }
-    const format = detectEventFormat(file.path, bytes.subarray(0, HEAD_BYTES));
+    const format = file.format ?? detectEventFormat(file.path, bytes.subarray(0, HEAD_BYTES));
     if (opts.onProgress) estimate = estimateRecords(format, bytes);
     // Stage 2, resume: what an interrupted run already committed for this exact file version.
     const prior = await store.beginSource(source);
@@ -233,6 +291,12 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       pending = [];
       pendingNon = 0;
       pendingErr = 0;
+      // Before the batch's transaction: a crash in between re-reads these records, and insertLogClears skips
+      // the clears it already has, so the two stay consistent without sharing a transaction.
+      if (pendingClears.length) {
+        await store.insertLogClears(pendingClears);
+        pendingClears = [];
+      }
       // Added to the row as stored (not to this run's own base): another ingest of the same file at the same
       // time adds its batches too, and neither overwrites the other's counts (issue 12).
       let committed: SourceProgress | undefined;
@@ -243,7 +307,10 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
         nonAppLocker: stored.nonAppLocker + non,
         errors: stored.errors + errs + b.rejected,
       }));
-      for (const d of r.rejected) note(d);
+      for (const d of r.rejected) {
+        note(d);
+        countError(d);
+      }
       p = committed ?? {
         recordsRead: at,
         eventsStored: base.eventsStored + r.inserted,
@@ -257,7 +324,7 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       await tick();
     };
 
-    for (const item of guarded(readEvents({ name: file.path, bytes }), file.path, () => position)) {
+    for (const item of guarded(readEvents({ name: file.path, bytes }, file.format ? { format: file.format } : {}), file.path, () => position)) {
       if (item.kind === 'warning') {
         if (position >= prior.recordsRead) note(item.diagnostic);
         continue;
@@ -267,9 +334,17 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       run.recordsRead++;
       if (item.kind === 'error') {
         note(item.diagnostic);
+        countError(item.diagnostic);
         pendingErr++;
       } else if (item.applocker) pending.push(item.applocker);
-      else pendingNon++;
+      else {
+        pendingNon++;
+        const clear = logClearOf(item.raw);
+        if (clear) {
+          pendingClears.push(clear);
+          logClears++;
+        }
+      }
       // Commit when the batch is full, and also every few batches' worth of records without AppLocker
       // events (a big Security.evtx), so progress moves and a re-run resumes near where it stopped.
       if (pending.length >= batchSize || position - lastFlush >= batchSize * 4) {
@@ -282,12 +357,14 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       }
     }
     if (!aborted) {
-      if (pending.length || pendingNon || pendingErr) await flush();
+      if (pending.length || pendingNon || pendingErr || pendingClears.length) await flush();
       // Stage 4, finish: a later run of the same file starts over (and finds only duplicates).
       await store.finishSource(source, { ...p, recordsRead: position });
+      await store.recordSourceErrors(file.path, errorsByCode, prior.recordsRead === 0);
       bytesDone += file.size;
       fileDone = true;
     }
+    if (aborted) await store.recordSourceErrors(file.path, errorsByCode, prior.recordsRead === 0);
     summaries.push({
       path: file.path,
       format,
@@ -297,6 +374,8 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       nonAppLocker: p.nonAppLocker,
       errors: p.errors,
       resumedRecords: Math.min(prior.recordsRead, position),
+      logClears,
+      errorsByCode,
       completed: !aborted,
       diagnostics,
     });
@@ -312,8 +391,16 @@ export async function ingestPaths(store: EvidenceStore, paths: readonly string[]
       duplicates: t.duplicates + f.duplicates,
       nonAppLocker: t.nonAppLocker + f.nonAppLocker,
       errors: t.errors + f.errors,
+      logClears: t.logClears + f.logClears,
+      errorsByCode: addCounts(t.errorsByCode, f.errorsByCode),
     }),
-    { files: 0, recordsRead: 0, eventsStored: 0, duplicates: 0, nonAppLocker: 0, errors: 0 },
+    { files: 0, recordsRead: 0, eventsStored: 0, duplicates: 0, nonAppLocker: 0, errors: 0, logClears: 0, errorsByCode: {} as Record<string, number> },
   );
   return { files: summaries, skippedFiles: walked.skipped, diagnostics: walked.diagnostics, totals, aborted };
+}
+
+function addCounts(a: Readonly<Record<string, number>>, b: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
 }

@@ -9,7 +9,7 @@
  */
 import type { AppLockerOutcome } from '../events/applocker-event.js';
 import type { RuleCollectionType } from '../policy/model.js';
-import type { DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence } from '../rollout/ports.js';
+import type { ChannelActivity, DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence, IngestHealth, LogClear } from '../rollout/ports.js';
 import type { Dialect } from './migrations/index.js';
 import { normalizeBound, planTimeRange, type TimePlan } from './time.js';
 
@@ -227,6 +227,106 @@ export async function queryFiles(run: SqlRunner, filter: EvidenceFilter): Promis
         byText(x.fqbnText ?? '', y.fqbnText ?? '') ||
         byText(x.outcome, y.outcome),
     );
+}
+
+/** The computer-name condition shared by the sufficiency queries (names lower-case, as stored). */
+function computerNames(f: EvidenceFilter): string[] | undefined {
+  return f.computers ? [...new Set(f.computers.map((c) => c.toLowerCase()))] : undefined;
+}
+
+/**
+ * EvidenceQuery.channelActivity: channel_daily rows (migration 0002) for whole days from the since day to the
+ * until day, and per computer × channel the last day and record id before the since day. Reads the small
+ * rollup only (one row per computer × channel × day).
+ */
+export async function queryChannelActivity(run: SqlRunner, f: EvidenceFilter): Promise<ChannelActivity> {
+  const names = computerNames(f);
+  if (names && names.length === 0) return { days: [], before: [] };
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (names) {
+    where.push(`c.name_lc IN (${marks(names.length)})`);
+    params.push(...names);
+  }
+  const fromDay = f.since?.slice(0, 10);
+  const toDay = f.until?.slice(0, 10);
+  const inWindow = [...where];
+  const winParams = [...params];
+  if (fromDay) {
+    inWindow.push('d.day >= ?');
+    winParams.push(fromDay);
+  }
+  if (toDay) {
+    inWindow.push('d.day <= ?');
+    winParams.push(toDay);
+  }
+  const from = 'FROM channel_daily d JOIN computers c ON c.id = d.computer_id JOIN channels ch ON ch.id = d.channel_id';
+  const rows = await run.all<{ day: string; computer: string; channel: string; n: number | string; w: number | string; lo: number | string | null; hi: number | string | null; f: string; l: string }>(
+    `SELECT d.day AS day, c.name AS computer, ch.name AS channel, d.events AS n, d.with_record AS w, d.min_record AS lo, d.max_record AS hi, ` +
+      `d.first_seen AS f, d.last_seen AS l ${from}${inWindow.length ? ` WHERE ${inWindow.join(' AND ')}` : ''}`,
+    winParams,
+  );
+  let before: ChannelActivity['before'] = [];
+  if (fromDay) {
+    const b = await run.all<{ computer: string; channel: string; day: string; hi: number | string | null }>(
+      `SELECT c.name AS computer, ch.name AS channel, max(d.day) AS day, max(d.max_record) AS hi ${from} WHERE ${[...where, 'd.day < ?'].join(' AND ')} ` +
+        'GROUP BY c.name, ch.name',
+      [...params, fromDay],
+    );
+    before = b.map((x) => ({ computer: x.computer, channel: x.channel, lastDay: x.day, ...(x.hi !== null ? { maxRecordId: Number(x.hi) } : {}) }));
+  }
+  const days = rows
+    .map((x) => ({
+      day: x.day, computer: x.computer, channel: x.channel, events: Number(x.n), withRecordId: Number(x.w),
+      ...(x.lo !== null ? { minRecordId: Number(x.lo) } : {}), ...(x.hi !== null ? { maxRecordId: Number(x.hi) } : {}),
+      firstSeen: x.f, lastSeen: x.l,
+    }))
+    .sort((a, b) => byText(a.computer.toLowerCase(), b.computer.toLowerCase()) || byText(a.channel, b.channel) || byText(a.day, b.day));
+  return { days, before };
+}
+
+/** EvidenceQuery.logClears, oldest first. */
+export async function queryLogClears(run: SqlRunner, f: EvidenceFilter): Promise<LogClear[]> {
+  const names = computerNames(f);
+  if (names && names.length === 0) return [];
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (names) {
+    where.push(`computer_lc IN (${marks(names.length)})`);
+    params.push(...names);
+  }
+  const since = normalizeBound(f.since, 'since');
+  const until = normalizeBound(f.until, 'until');
+  if (since) {
+    where.push('time_created >= ?');
+    params.push(since);
+  }
+  if (until) {
+    where.push('time_created <= ?');
+    params.push(until);
+  }
+  // Bounded: a hostile store cannot make this list unbounded.
+  const rows = await run.all<{ computer: string; t: string; event_id: number | string; log: string; user_name: string | null; record_id: number | string | null }>(
+    `SELECT computer, time_created AS t, event_id, log, user_name, record_id FROM log_clears${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ` +
+      'ORDER BY time_created LIMIT 10000',
+    params,
+  );
+  return rows.map((x) => ({
+    computer: x.computer, timeCreated: x.t, eventId: Number(x.event_id), log: x.log,
+    ...(x.user_name ? { user: x.user_name } : {}), ...(x.record_id !== null ? { recordId: Number(x.record_id) } : {}),
+  }));
+}
+
+/** EvidenceQuery.ingestHealth: the sources' counters and the per-code error counts (migration 0002). */
+export async function queryIngestHealth(run: SqlRunner): Promise<IngestHealth> {
+  const [t] = await run.all<{ n: number | string; r: number | string | null; e: number | string | null }>(
+    'SELECT count(*) AS n, sum(records_read) AS r, sum(errors) AS e FROM sources', [],
+  );
+  const codes = await run.all<{ code: string; n: number | string }>('SELECT code, sum(count) AS n FROM source_errors GROUP BY code ORDER BY code LIMIT 1000', []);
+  return {
+    sources: Number(t?.n ?? 0), recordsRead: Number(t?.r ?? 0), errors: Number(t?.e ?? 0),
+    errorsByCode: Object.fromEntries(codes.map((c) => [c.code, Number(c.n)])),
+  };
 }
 
 /** Events per policy rule id and outcome (rule ids as logged, e.g. `{921CC481-…}`), most events first. */

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../diag/index.js';
 import type { AppLockerEvent } from '../events/applocker-event.js';
-import type { EvidenceFilter, EvidenceQuery } from '../rollout/ports.js';
+import type { EvidenceFilter, EvidenceQuery, LogClear } from '../rollout/ports.js';
 import type { PromotionLog } from '../rollout/promotion/history.js';
 import type { RuleCount } from './query.js';
 
@@ -109,6 +109,16 @@ export interface EvidenceStore extends EvidenceQuery, PromotionLog {
     source: IngestSource,
     progress?: (batch: { inserted: number; duplicates: number; rejected: number }, stored: SourceProgress) => SourceProgress,
   ): Promise<InsertResult>;
+  /**
+   * Stores log-cleared events (Security 1102, System 104; events/log-clear.ts) in one transaction; a clear
+   * already stored (same computer, log, time and event id) is skipped. Returns how many were new.
+   */
+  insertLogClears(clears: readonly LogClear[]): Promise<number>;
+  /**
+   * Adds a run's per-code error counts to a source's; `reset` first forgets what earlier runs recorded (a
+   * source read again from its first record).
+   */
+  recordSourceErrors(path: string, errorsByCode: Readonly<Record<string, number>>, reset: boolean): Promise<void>;
   /**
    * Marks a source finished: status `done` and the furthest `recordsRead`. The counters are the ones the
    * batches added (`insertEvents`' progress gets the stored row to add to), so two ingests of one file at

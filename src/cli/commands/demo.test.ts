@@ -24,7 +24,10 @@ describe('lockstep demo / report readiness (SQLite, end to end)', () => {
     expect(readdirSync(join(ws, 'evidence'))).toContain('SYNTHETIC.txt');
     expect(r.stdout).toContain('GPO AppLocker - Finance');
     expect(r.stdout).toMatch(/GPO AppLocker - Finance \{[0-9A-F-]+\} \[Exe\]: NOT READY/);
-    expect(r.stdout).toMatch(/GPO AppLocker - Call Center \{[0-9A-F-]+\} \[Exe\]: READY/);
+    // all three verdicts (issue 10): Call Center's machines fell silent, lost records and had a log cleared
+    expect(r.stdout).toMatch(/GPO AppLocker - Engineering \{[0-9A-F-]+\} \[Exe\]: READY/);
+    expect(r.stdout).toMatch(/GPO AppLocker - Call Center \{[0-9A-F-]+\} \[Exe\]: INSUFFICIENT EVIDENCE/);
+    expect(r.stdout).toMatch(/the Security log of CC-WS-\d+ was cleared on 2026-11-17/);
     expect(r.stdout).toContain('FINCALC.EXE');
     expect(r.stdout).toMatch(/Hash\s+Exe\s+FINCALC\.EXE/);
     // re-running adds nothing (idempotent ingest)
@@ -82,9 +85,9 @@ const pgUrl = process.env.LOCKSTEP_TEST_PG_URL;
 if (!pgUrl) process.stderr.write('NOTE: LOCKSTEP_TEST_PG_URL is not set: the PostgreSQL readiness report test is skipped (CI sets it in .ci/run)\n');
 
 /** What must agree between stores: verdicts, reasons, would-be-blocked files, suggestions. */
-function projection(rep: { gpos: Array<{ gpo: string; verdict: string; reasons: Array<{ code: string; message: string }>; groups: Array<{ group: string; machinesReporting: number; window: unknown; wouldBlock: Array<{ filePath: string; events: number; userCount: number; computerCount: number }>; suggestions: Array<{ rule: { name: string }; events: number }> }> }> }) {
+function projection(rep: { gpos: Array<{ gpo: string; verdict: string; reasons: Array<{ code: string; message: string }>; sufficiency: { gaps: Array<{ message: string }> }; groups: Array<{ group: string; machinesReporting: number; window: unknown; wouldBlock: Array<{ filePath: string; events: number; userCount: number; computerCount: number }>; suggestions: Array<{ rule: { name: string }; events: number }> }> }> }) {
   return rep.gpos.map((g) => ({
-    gpo: g.gpo, verdict: g.verdict, reasons: g.reasons.map((r) => `${r.code}: ${r.message}`),
+    gpo: g.gpo, verdict: g.verdict, reasons: g.reasons.map((r) => `${r.code}: ${r.message}`), gaps: g.sufficiency.gaps.map((x) => x.message),
     groups: g.groups.map((x) => ({
       group: x.group, reporting: x.machinesReporting, window: x.window,
       wouldBlock: x.wouldBlock.map((f) => `${f.filePath} ${f.events} ${f.userCount} ${f.computerCount}`),
@@ -110,8 +113,10 @@ describe.skipIf(!pgUrl)('lockstep demo / report readiness on PostgreSQL', () => 
       expect(pgr.stderr).not.toContain('internal error');
       expect(pgr.code).toBe(0);
       expect(projection(JSON.parse(pgr.stdout))).toEqual(projection(JSON.parse(lite.stdout)));
-      const rep = await run(['report', 'readiness', '--workspace', join(dir, 'pg'), '--store', u.toString(), '--gpo', 'AppLocker - Call Center', '--since', '16d', '--now', `${END}T00:00:00Z`]);
+      const rep = await run(['report', 'readiness', '--workspace', join(dir, 'pg'), '--store', u.toString(), '--gpo', 'AppLocker - Engineering', '--since', '16d', '--now', `${END}T00:00:00Z`]);
       expect(rep.code).toBe(0);
+      const cc = await run(['report', 'readiness', '--workspace', join(dir, 'pg'), '--store', u.toString(), '--gpo', 'AppLocker - Call Center', '--since', '16d', '--now', `${END}T00:00:00Z`]);
+      expect(cc.code).toBe(4);
     } finally {
       await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`).catch(() => undefined);
       await admin.end();

@@ -4,11 +4,13 @@
  * ingest it into the evidence store (SQLite in DIR/.lockstep by default, or `--store postgres://…`), and
  * print the readiness report. Exit codes: 0 the report was produced (whatever its verdict: the demo shows
  * NOT READY on purpose), 1 tool failure.
+ * The demo fleet shows all three verdicts: Finance NOT READY (an approved app lacks its rule), Engineering
+ * READY, Call Center INSUFFICIENT EVIDENCE (machines fell silent, a wrapped log, a cleared Security log).
  */
 import { join, resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { simulateEvents, simulateFleet } from '../../rollout/index.js';
+import { simulateEvents, simulateFleet, simulateLogClears } from '../../rollout/index.js';
 import { ingestPaths, openStore, redactTarget, type IngestProgress } from '../../store/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, reportDiagnostics } from '../output.js';
@@ -64,7 +66,9 @@ Examples:
   $ lockstep demo
   $ lockstep demo /tmp/demo --seed 7 --machines 200 --html /tmp/demo/report.html
   $ lockstep demo --store postgres://lockstep@localhost/lockstep
-Exit: 0 the report was printed (the demo fleet is NOT READY on purpose), 1 tool failure.`)
+Exit: 0 the report was printed (the demo shows NOT READY and INSUFFICIENT EVIDENCE on purpose), 1 tool failure.
+ * The demo fleet shows all three verdicts: Finance NOT READY (an approved app lacks its rule), Engineering
+ * READY, Call Center INSUFFICIENT EVIDENCE (machines fell silent, a wrapped log, a cleared Security log).`)
     .action(async (dirArg: string, o: Options) => {
       const dir = resolve(dirArg);
       const seed = Number.parseInt(o.seed ?? '1', 10) || 1;
@@ -76,7 +80,7 @@ Exit: 0 the report was printed (the demo fleet is NOT READY on purpose), 1 tool 
       writeWorkspaceFiles(dir, fleet);
       const events = simulateEvents(fleet, { seed, days, end });
       const evidenceDir = join(dir, 'evidence');
-      writeSimulatedEvidence(evidenceDir, fleet, events, ['ecs-json']);
+      writeSimulatedEvidence(evidenceDir, fleet, events, ['ecs-json'], simulateLogClears(fleet, { end, days }));
       if (!quiet) err(`demo: SYNTHETIC workspace in ${dir}: ${fleet.machines.length} machines, ${events.length} AppLocker events over ${days} days`);
       const ports = cliPorts(dir);
       const loaded = unwrapUseCase(fromResult(await loadWorkspace(ports.files), 'unavailable'));

@@ -28,5 +28,8 @@ export const commandModules: Readonly<Record<string, () => Promise<CommandModule
   history: () => import('./history.js'),
   keys: () => import('./keys.js'),
   'verify-bundle': () => import('./verify-bundle.js'),
+  serve: () => import('./serve.js'),
+  user: () => import('./user.js'),
+  token: () => import('./token.js'),
   request: () => import('./request.js'),
 };

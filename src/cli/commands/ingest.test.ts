@@ -33,7 +33,7 @@ describe('lockstep ingest / store', () => {
   it('ingests, then re-ingests as duplicates only (--json)', async () => {
     expect(await main(['ingest', '--store', db, '--json', exportFile])).toBe(0);
     const first = JSON.parse(stdout);
-    expect(first.totals).toEqual({ files: 1, recordsRead: 300, eventsStored: 300, duplicates: 0, nonAppLocker: 0, errors: 0 });
+    expect(first.totals).toEqual({ files: 1, recordsRead: 300, eventsStored: 300, duplicates: 0, nonAppLocker: 0, errors: 0, logClears: 0, errorsByCode: {} });
     expect(first.files[0]).toMatchObject({ format: 'ecs-json', completed: true });
     stdout = '';
     expect(await main(['ingest', '--store', db, '--json', exportFile])).toBe(0);

@@ -74,7 +74,12 @@ function table(s: IngestSummary): string {
   const t = s.totals;
   rows.push([`total (${t.files} files)`, '', String(t.recordsRead), String(t.eventsStored), String(t.duplicates), String(t.nonAppLocker), String(t.errors)]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd()).join('\n');
+  const out = rows.map((r) => r.map((c, i) => (i === 0 || i === 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd());
+  // Every record that could not be normalised is counted by why (issue 10 item 4), even past the diagnostics cap.
+  const reasons = Object.entries(t.errorsByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  if (reasons.length) out.push(`errors by reason: ${reasons.map(([code, n]) => `${code} ${n}`).join(', ')}`);
+  if (t.logClears) out.push(`log-cleared events (Security 1102, System 104): ${t.logClears}, kept for the readiness evidence check`);
+  return out.join('\n');
 }
 
 /**

@@ -84,6 +84,12 @@ readiness:
   maxApprovedBlocked: 0        # executions of approved apps that may be blocked
   maxAdminBlocked: 0           # executions by administrators that may be blocked
   maxWouldBlock: 0             # executions of anything that may be blocked
+  # evidence sufficiency: past these the verdict is INSUFFICIENT EVIDENCE (exit 4) instead of READY
+  silentDays: 3                # a machine silent this many days longer than the group's last event is silent
+  maxLostRecords: 0            # records missing from a channel's EventRecordID sequence
+  maxLogClears: 0              # log-cleared events (Security 1102, System 104) in the window
+  plateauDays: 5               # discovery has levelled off when the last plateauDays days…
+  plateauMaxNewFiles: 2        # …brought at most this many new would-be-blocked files
 `;
 
 interface Options { demo?: boolean; seed?: string; machines?: string; force?: boolean; json?: boolean }

@@ -37,7 +37,7 @@ export function emitReport(report: ReadinessReport, o: { json?: boolean; html?: 
   }
   if (o.json) outJson(readinessJson(report));
   else out(renderReadinessText(report));
-  return report.verdict === 'READY' ? ExitCode.Ok : ExitCode.WouldBlock;
+  return report.verdict === 'READY' ? ExitCode.Ok : report.verdict === 'INSUFFICIENT EVIDENCE' ? ExitCode.InsufficientEvidence : ExitCode.WouldBlock;
 }
 
 interface Options { workspace?: string; gpo?: string; since?: string; policy?: string; store?: string; now?: string; json?: boolean; html?: string }
@@ -65,7 +65,7 @@ Examples:
   $ lockstep report readiness --workspace demo-ws
   $ lockstep report readiness --gpo "AppLocker - Finance" --since 45d --html finance.html
   $ lockstep report readiness --gpo "AppLocker - Finance" --policy candidate.xml --json | jq .verdict
-Exit: 0 ready, 2 not ready, 3 invalid workspace or policy, 1 tool failure.`)
+Exit: 0 ready, 2 not ready, 4 insufficient evidence, 3 invalid workspace or policy, 1 tool failure.`)
     .action(async (o: Options) => {
       const now = o.now ? new Date(o.now) : undefined;
       if (now && Number.isNaN(now.getTime())) {

@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatEvents, type AppLockerEvent, type TextEventFormat } from '../../events/index.js';
-import { simulateEvents, simulateFleet, SYNTHETIC_LABEL, type SimulatedFleet } from '../../rollout/index.js';
+import { logClearsEventXml, simulateEvents, simulateLogClears, simulateFleet, SYNTHETIC_LABEL, type LogClear, type SimulatedFleet } from '../../rollout/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, outJson } from '../output.js';
 import { writeWorkspaceFiles } from './init.js';
@@ -29,7 +29,7 @@ function slug(s: string): string {
 }
 
 /** Writes the events, one file per business group and format, under `dir`; returns the relative paths. */
-export function writeSimulatedEvidence(dir: string, fleet: SimulatedFleet, events: readonly AppLockerEvent[], formats: readonly TextEventFormat[]): string[] {
+export function writeSimulatedEvidence(dir: string, fleet: SimulatedFleet, events: readonly AppLockerEvent[], formats: readonly TextEventFormat[], logClears: readonly LogClear[] = []): string[] {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'SYNTHETIC.txt'), `${SYNTHETIC_LABEL}.\nSeed ${fleet.seed}; ${fleet.machines.length} machines; ${events.length} AppLocker events.\n`);
   const byGroup = new Map<string, AppLockerEvent[]>();
@@ -55,6 +55,11 @@ export function writeSimulatedEvidence(dir: string, fleet: SimulatedFleet, event
         files.push(name);
       }
     }
+  }
+  if (logClears.length) {
+    // The Security log's clear events, as an admin would export them beside the AppLocker channels
+    writeFileSync(join(dir, 'synthetic-security-log-clears.events.xml'), logClearsEventXml(logClears, SYNTHETIC_LABEL));
+    files.push('synthetic-security-log-clears.events.xml');
   }
   return files;
 }
@@ -130,7 +135,7 @@ Exit: 0 written, 1 bad option or unwritable folder.`)
       if (!o.json) err(`simulate: ${fleet.machines.length} machines, ${days} days…`);
       const events = simulateEvents(fleet, { seed, days, end, maxEvents: MAX_SIMULATED_EVENTS });
       if (events.length >= MAX_SIMULATED_EVENTS) err(`warning: stopped at ${MAX_SIMULATED_EVENTS} events; use fewer machines or days for a complete simulation`);
-      const evidence = writeSimulatedEvidence(join(dir, 'evidence'), fleet, events, formats);
+      const evidence = writeSimulatedEvidence(join(dir, 'evidence'), fleet, events, formats, simulateLogClears(fleet, { end, days }));
       const summary = { out: dir, seed, machines: fleet.machines.length, days, end, events: events.length, workspaceFiles: files, evidenceFiles: evidence.map((f) => `evidence/${f}`), synthetic: true };
       if (o.json) outJson(summary);
       else out(`wrote SYNTHETIC fleet to ${dir}: ${fleet.machines.length} machines, ${events.length} AppLocker events over ${days} days (to ${end})\n${[...files, ...summary.evidenceFiles].map((f) => `  ${f}`).join('\n')}`);

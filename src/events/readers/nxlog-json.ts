@@ -5,7 +5,10 @@
  * payload (im_msvistalog flattens EventData/UserData fields to top-level keys with their original names).
  * EventTime is `YYYY-MM-DD hh:mm:ss` in NXLog's default format, read as UTC (configure NXLog to write UTC or
  * ISO 8601 with a zone; a zone, when present, is honoured).
+ * A record without the AppLocker payload (an im_msvistalog that flattened no UserData) takes FilePath and
+ * the collection from its Message text (applocker-message.ts); FQBN and hash are not in the text.
  */
+import { payloadFromMessage } from './applocker-message.js';
 import { dataOf, readJsonEvents } from './json-event.js';
 import type { EventReadResult, ReadEventsOptions } from './types.js';
 
@@ -35,7 +38,7 @@ export function readNxlogJson(text: string | Uint8Array, file: string, opts: Rea
       task: v.Task,
       opcode: v.OpcodeValue,
       keywords: v.Keywords,
-      data: dataOf(v, (k) => k, NXLOG_META_KEYS),
+      data: payloadFromMessage(dataOf(v, (k) => k, NXLOG_META_KEYS), typeof v.Message === 'string' ? v.Message : undefined, typeof v.Channel === 'string' ? v.Channel : undefined, Number(v.EventID)),
     };
   });
 }

@@ -182,7 +182,9 @@ function wazuhLine(e: AppLockerEvent): string {
           severityValue: levelName(level).toUpperCase(),
           message: JSON.stringify(messageOf(e)),
         },
-        eventdata: payloadJson(e, lowerFirst, false),
+        // as Wazuh's eventchannel decoder emits a UserData payload: under the root element's name, first letter
+        // lower-cased, without `-` values (wazuh/wazuh src/analysisd/decoders/winevtchannel.c)
+        ruleAndFileData: Object.fromEntries(Object.entries(payloadJson(e, lowerFirst, false)).filter(([, v]) => v !== '-' && v !== '')),
       },
     },
     location: 'EventChannel',

@@ -5,7 +5,7 @@
  * outcome, path, hash and FQBN exactly as the port documents.
  */
 import type { AppLockerEvent } from '../../events/applocker-event.js';
-import type { DailyCount, EvidenceFilter, EvidenceQuery, EvidenceWindow, FileEvidence } from '../ports.js';
+import type { ChannelActivity, ChannelBefore, ChannelDay, DailyCount, EvidenceFilter, EvidenceQuery, EvidenceWindow, FileEvidence, IngestHealth, LogClear } from '../ports.js';
 
 const SAMPLE_CAP = 50;
 
@@ -18,8 +18,11 @@ function matches(e: AppLockerEvent, f: EvidenceFilter, computers: Set<string> | 
   return true;
 }
 
-/** Builds the in-memory evidence query. Events are not copied; do not mutate them afterwards. */
-export function memoryEvidence(events: readonly AppLockerEvent[]): EvidenceQuery {
+/**
+ * Builds the in-memory evidence query. Events are not copied; do not mutate them afterwards. `logClears` are
+ * the log-cleared events (Security 1102, System 104) the store would keep beside them.
+ */
+export function memoryEvidence(events: readonly AppLockerEvent[], extra: { readonly logClears?: readonly LogClear[]; readonly ingest?: IngestHealth } = {}): EvidenceQuery {
   const select = (f: EvidenceFilter): AppLockerEvent[] => {
     const computers = f.computers ? new Set(f.computers.map((c) => c.toUpperCase())) : undefined;
     return events.filter((e) => matches(e, f, computers));
@@ -78,6 +81,55 @@ export function memoryEvidence(events: readonly AppLockerEvent[]): EvidenceQuery
         m.set(key, { day, outcome: e.outcome, ...(e.collection ? { collection: e.collection } : {}), events: (c?.events ?? 0) + 1 });
       }
       return [...m.values()].sort((a, b) => a.day.localeCompare(b.day) || a.outcome.localeCompare(b.outcome));
+    },
+    async channelActivity(f): Promise<ChannelActivity> {
+      // Whole days, as the store's per-day rollup answers: the filter's bounds are widened to their days.
+      const fromDay = f.since?.slice(0, 10);
+      const toDay = f.until?.slice(0, 10);
+      const computers = f.computers ? new Set(f.computers.map((c) => c.toUpperCase())) : undefined;
+      const days = new Map<string, { d: Omit<ChannelDay, 'minRecordId' | 'maxRecordId'> & { minRecordId?: number; maxRecordId?: number } }>();
+      const before = new Map<string, { computer: string; channel: string; lastDay: string; maxRecordId?: number }>();
+      for (const e of events) {
+        if (computers && !computers.has(e.computer.toUpperCase())) continue;
+        const day = e.timeCreated.slice(0, 10);
+        if (toDay && day > toDay) continue;
+        const computer = e.computer;
+        if (fromDay && day < fromDay) {
+          const k = `${computer.toLowerCase()}|${e.channel}`;
+          const b = before.get(k) ?? { computer, channel: e.channel, lastDay: day };
+          if (day > b.lastDay) b.lastDay = day;
+          if (e.recordId !== undefined && (b.maxRecordId === undefined || e.recordId > b.maxRecordId)) b.maxRecordId = e.recordId;
+          before.set(k, b);
+          continue;
+        }
+        const k = `${computer.toLowerCase()}|${e.channel}|${day}`;
+        let g = days.get(k);
+        if (!g) {
+          g = { d: { day, computer, channel: e.channel, events: 0, withRecordId: 0, firstSeen: e.timeCreated, lastSeen: e.timeCreated } };
+          days.set(k, g);
+        }
+        const d = g.d as { events: number; withRecordId: number; minRecordId?: number; maxRecordId?: number; firstSeen: string; lastSeen: string };
+        d.events++;
+        if (e.recordId !== undefined) {
+          d.withRecordId++;
+          if (d.minRecordId === undefined || e.recordId < d.minRecordId) d.minRecordId = e.recordId;
+          if (d.maxRecordId === undefined || e.recordId > d.maxRecordId) d.maxRecordId = e.recordId;
+        }
+        if (e.timeCreated < d.firstSeen) d.firstSeen = e.timeCreated;
+        if (e.timeCreated > d.lastSeen) d.lastSeen = e.timeCreated;
+      }
+      const sorted = [...days.values()].map((g) => g.d as ChannelDay)
+        .sort((a, b) => a.computer.toLowerCase().localeCompare(b.computer.toLowerCase()) || a.channel.localeCompare(b.channel) || a.day.localeCompare(b.day));
+      return { days: sorted, before: [...before.values()] as ChannelBefore[] };
+    },
+    async logClears(f): Promise<LogClear[]> {
+      const computers = f.computers ? new Set(f.computers.map((c) => c.toUpperCase())) : undefined;
+      return (extra.logClears ?? [])
+        .filter((c) => (!f.since || c.timeCreated >= f.since) && (!f.until || c.timeCreated <= f.until) && (!computers || computers.has(c.computer.toUpperCase())))
+        .sort((a, b) => a.timeCreated.localeCompare(b.timeCreated));
+    },
+    async ingestHealth(): Promise<IngestHealth> {
+      return extra.ingest ?? { sources: 0, recordsRead: events.length, errors: 0, errorsByCode: {} };
     },
   };
 }

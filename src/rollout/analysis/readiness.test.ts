@@ -66,10 +66,14 @@ describe('readiness on a simulated fleet (known answers)', () => {
     expect(a).toEqual(fin.wouldBlock.map((f) => f.filePath).sort());
   });
 
-  it('call center is READY; quiet machines and a short window are reported', async () => {
+  it('engineering is READY; call center lacks evidence; quiet machines and a short window are reported', async () => {
     const s = setup();
-    const ok = await analyseReadiness({ ...s, now: NOW, gpo: 'AppLocker - Call Center' });
+    const ok = await analyseReadiness({ ...s, now: NOW, gpo: 'AppLocker - Engineering' });
     expect(ok.gpos[0]!.verdict).toBe('READY');
+    // the simulated Call Center has two machines that fell silent 7 days before the end and one wrapped log
+    const cc = await analyseReadiness({ ...s, now: NOW, gpo: 'AppLocker - Call Center' });
+    expect(cc.gpos[0]!.verdict).toBe('INSUFFICIENT EVIDENCE');
+    expect(cc.gpos[0]!.sufficiency.gaps.map((g) => g.kind).sort()).toEqual(['lost-records', 'lost-records', 'silent-machines']);
     const short = setup(20, 5);
     const r = await analyseReadiness({ ...short, now: NOW, gpo: 'AppLocker - Call Center' });
     const codes = r.gpos[0]!.groups[0]!.reasons.map((x) => x.code);

@@ -9,16 +9,22 @@
 import type { Diagnostic } from '../../diag/index.js';
 import type { AppLockerPolicy, EnforcementMode, RuleCollectionType } from '../../policy/model.js';
 import { findCollection, enforcementModeOf } from '../../policy/model.js';
-import type { DailyCount, EvidenceQuery } from '../ports.js';
+import type { DailyCount, EvidenceQuery, IngestHealth } from '../ports.js';
 import type { BusinessGroup, Gpo, Machine, ReadinessThresholds, Workspace } from '../workspace/model.js';
 import { effectivePolicyForGroup, type AppliedGpo } from './effective.js';
 import { evidenceComputerNames, groupMachines, shortComputerName } from './membership.js';
 import { engineDecider } from './engine-decider.js';
 import type { EvidenceDecider } from './replay.js';
 import { suggestRules, type SuggestedRule } from './suggest.js';
+import { assessSufficiency, type EvidenceGap, type EvidenceSufficiency } from './sufficiency.js';
 import { wouldBlockFiles, type WouldBlockFile } from './would-block.js';
 
-export type ReadinessVerdict = 'READY' | 'NOT READY';
+/**
+ * READY: nothing that counts would be blocked and the evidence is enough; NOT READY: something would be
+ * blocked (or the GPO cannot be judged); INSUFFICIENT EVIDENCE: nothing would be blocked as far as the
+ * evidence shows, but the evidence has gaps (analysis/sufficiency.ts) — missing evidence is not "nothing".
+ */
+export type ReadinessVerdict = 'READY' | 'NOT READY' | 'INSUFFICIENT EVIDENCE';
 
 export interface CollectionSummary {
   readonly collection: RuleCollectionType;
@@ -47,6 +53,8 @@ export interface GroupReadiness {
   readonly suggestions: readonly SuggestedRule[];
   readonly daily: readonly DailyCount[];
   readonly reasons: readonly Diagnostic[];
+  /** Whether the evidence is enough, and its gaps in words with dates (issue 10 item 6). */
+  readonly sufficiency: EvidenceSufficiency;
   readonly verdict: ReadinessVerdict;
 }
 
@@ -58,6 +66,8 @@ export interface GpoReadiness {
   readonly verdict: ReadinessVerdict;
   readonly reasons: readonly Diagnostic[];
   readonly groups: readonly GroupReadiness[];
+  /** The groups' evidence gaps together: sufficient when every group's evidence is. */
+  readonly sufficiency: { readonly sufficient: boolean; readonly gaps: readonly (EvidenceGap & { readonly group: string })[] };
   readonly candidate?: string;
 }
 
@@ -70,6 +80,8 @@ export interface ReadinessReport {
   readonly gpos: readonly GpoReadiness[];
   readonly verdict: ReadinessVerdict;
   readonly notes: readonly Diagnostic[];
+  /** What ingest could not read (issue 10 item 4): said in the notes when anything was lost. */
+  readonly ingest?: IngestHealth;
 }
 
 export interface ReadinessInput {
@@ -106,6 +118,25 @@ function configuredCollections(gpo: Gpo, policy: AppLockerPolicy | undefined): R
   for (const c of policy?.ruleCollections ?? []) if (c.rules.length || enforcementModeOf(c) !== 'NotConfigured') out.add(c.type);
   for (const t of Object.keys(gpo.enforcement) as RuleCollectionType[]) out.add(t);
   return [...out];
+}
+
+/** Reasons that say the evidence is short rather than that something would be blocked. */
+const EVIDENCE_REASONS = new Set(['no-evidence', 'too-few-days', 'too-few-machines'].map((c) => `rollout.readiness.${c}`));
+
+/**
+ * The verdict rule (issue 10 item 6): anything that would be blocked (or any other error) → NOT READY; else
+ * evidence gaps → INSUFFICIENT EVIDENCE; else READY.
+ */
+export function verdictOf(reasons: readonly Diagnostic[], sufficient: boolean): ReadinessVerdict {
+  const errors = reasons.filter((r) => r.severity === 'error');
+  if (errors.some((r) => !EVIDENCE_REASONS.has(r.code))) return 'NOT READY';
+  return !sufficient || errors.length ? 'INSUFFICIENT EVIDENCE' : 'READY';
+}
+
+/** The worst of several verdicts (NOT READY over INSUFFICIENT EVIDENCE over READY); NOT READY for none. */
+export function worstVerdict(verdicts: readonly ReadinessVerdict[]): ReadinessVerdict {
+  if (verdicts.length === 0 || verdicts.includes('NOT READY')) return 'NOT READY';
+  return verdicts.includes('INSUFFICIENT EVIDENCE') ? 'INSUFFICIENT EVIDENCE' : 'READY';
 }
 
 function plural(n: number, word: string): string {
@@ -156,15 +187,27 @@ export async function analyseReadiness(input: ReadinessInput): Promise<Readiness
     }
     if (groups.length === 0) gpoReasons.push(reason('no-groups', `GPO \`${gpo.name}\` is not linked to any business group`, 'link it to a group name or an OU that holds a group'));
     for (const g of groups) for (const r of g.reasons) gpoReasons.push({ ...r, message: `${g.group}: ${r.message}` });
+    const sufficient = groups.every((g) => g.sufficiency.sufficient);
     out.push({
       gpo: gpo.name, guid: gpo.guid, collections,
-      verdict: gpoReasons.some((r) => r.severity === 'error') ? 'NOT READY' : 'READY',
+      verdict: worstVerdict([verdictOf(gpoReasons, sufficient), ...groups.map((g) => g.verdict)]),
       reasons: gpoReasons, groups,
+      sufficiency: { sufficient, gaps: groups.flatMap((g) => g.sufficiency.gaps.map((x) => ({ ...x, group: g.group }))) },
       ...(input.candidate ? { candidate: input.candidate.name } : {}),
     });
   }
-  const verdict: ReadinessVerdict = out.length > 0 && out.every((g) => g.verdict === 'READY') && !notes.some((n) => n.severity === 'error') ? 'READY' : 'NOT READY';
-  return { workspace: ws.name, generatedAt: until, since, until, thresholds: t, gpos: out, verdict, notes };
+  const ingest = await input.evidence.ingestHealth();
+  const lost = ingestNote(ingest);
+  if (lost) notes.push(lost);
+  const verdict: ReadinessVerdict = notes.some((n) => n.severity === 'error') ? 'NOT READY' : worstVerdict(out.map((g) => g.verdict));
+  return { workspace: ws.name, generatedAt: until, since, until, thresholds: t, gpos: out, verdict, notes, ingest };
+}
+
+/** Records the readers could not normalise, by reason (issue 10 item 4): evidence that never reached the store. */
+function ingestNote(h: IngestHealth): Diagnostic | undefined {
+  if (h.errors === 0) return undefined;
+  const by = Object.entries(h.errorsByCode).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  return reason('unreadable-records', `${plural(h.errors, 'record')} of ${h.recordsRead} read from ${plural(h.sources, 'export')} could not be used${by.length ? ` (${by.map(([c, n]) => `${c}: ${n}`).join(', ')})` : ''}`, 'see `lockstep ingest` for the files and lines; re-export them if they are truncated or from an unsupported format', 'warning');
 }
 
 interface GroupArgs {
@@ -188,9 +231,9 @@ async function analyseGroup(a: GroupArgs): Promise<GroupReadiness> {
   const t = input.workspace.readiness;
   const machines = groupMachines(group, input.inventory);
   const filter = { since, until, computers: evidenceComputerNames(machines, input.workspace.domain) };
-  const [win, files, daily] = machines.length
-    ? await Promise.all([input.evidence.window(filter), input.evidence.files(filter), input.evidence.dailyCounts(filter)])
-    : [{ events: 0, computers: [] as string[] }, [], []];
+  const [win, files, daily, activity, clears] = machines.length
+    ? await Promise.all([input.evidence.window(filter), input.evidence.files(filter), input.evidence.dailyCounts(filter), input.evidence.channelActivity(filter), input.evidence.logClears(filter)])
+    : [{ events: 0, computers: [] as string[] }, [], [], { days: [], before: [] }, []];
   const reporting = new Set(win.computers.map(shortComputerName));
   const quiet = machines.filter((m) => !reporting.has(m));
   const reasons: Diagnostic[] = [];
@@ -269,6 +312,14 @@ async function analyseGroup(a: GroupArgs): Promise<GroupReadiness> {
       wouldBlockEvents: wb.reduce((s, f) => s + f.events, 0), wouldBlockFiles: wb.length,
     };
   });
+  const members = new Set(machines);
+  const sufficiency = assessSufficiency({
+    group: group.name, machines, collections: [...decided], since, until, activity, clears, wouldBlock: counted, thresholds: t,
+    machineOf: (c) => {
+      const m = shortComputerName(c);
+      return members.has(m) ? m : undefined;
+    },
+  });
   return {
     group: group.name, ...(group.support ? { support: group.support } : {}),
     gpos: a.applied.map((x) => ({ name: x.gpo.name, target: x.target, order: x.order })),
@@ -277,6 +328,6 @@ async function analyseGroup(a: GroupArgs): Promise<GroupReadiness> {
     window: { asked: { since, until }, ...(win.firstSeen ? { firstSeen: win.firstSeen } : {}), ...(win.lastSeen ? { lastSeen: win.lastSeen } : {}), days, events: win.events },
     wouldBlock, suggestions,
     daily: daily.filter((d) => !d.collection || collSet.has(d.collection)),
-    reasons, verdict: reasons.some((r) => r.severity === 'error') ? 'NOT READY' : 'READY',
+    reasons, sufficiency, verdict: verdictOf(reasons, sufficiency.sufficient),
   };
 }

@@ -7,7 +7,7 @@
  */
 import * as echarts from 'echarts';
 import { renderDiagnostic } from '../../diag/index.js';
-import type { GpoReadiness, GroupReadiness, ReadinessReport } from '../analysis/readiness.js';
+import type { GpoReadiness, GroupReadiness, ReadinessReport, ReadinessVerdict } from '../analysis/readiness.js';
 
 export function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
@@ -82,7 +82,7 @@ function groupHtml(g: GroupReadiness): string {
   const rows = g.wouldBlock.slice(0, 200).map((f) => `<tr><td>${escapeHtml(f.collection)}</td><td class="p">${escapeHtml(f.filePath)}</td><td>${f.events}</td><td>${f.userCount}</td><td>${f.computerCount}</td><td>${escapeHtml([f.cause, f.approvedApp ? `approved: ${f.approvedApp}` : '', f.byAdministrator ? 'administrator' : '', f.userWritable ? 'user-writable' : '', f.fqbnText ? 'signed' : 'unsigned'].filter(Boolean).join(', '))}</td></tr>`).join('\n');
   const sugg = g.suggestions.map((s) => `<tr><td>${s.type}</td><td>${escapeHtml(s.collection)}</td><td>${escapeHtml(s.rule.name)}</td><td>${s.files}</td><td>${s.events}</td><td>${escapeHtml(s.reason)}</td></tr>`).join('\n');
   const colls = g.collections.map((c) => `<li>${escapeHtml(c.collection)}: <b>${escapeHtml(c.mode)}</b>${c.modeSource ? ` (set by ${escapeHtml(c.modeSource)})` : ''}, ${c.rules} rules (${escapeHtml(Object.entries(c.ruleSources).map(([k, v]) => `${v} from ${k}`).join(', '))})</li>`).join('');
-  return `<section class="group"><h3>${escapeHtml(g.group)} — <span class="${g.verdict === 'READY' ? 'ok' : 'no'}">${g.verdict}</span></h3>
+  return `<section class="group"><h3>${escapeHtml(g.group)} — <span class="${verdictClass(g.verdict)}">${g.verdict}</span></h3>
 <p>GPOs, lowest precedence first: ${g.gpos.map((x) => escapeHtml(`${x.name} [${x.target}, link ${x.order}]`)).join(' → ')}${g.support ? ` · support: ${escapeHtml(g.support)}` : ''}</p>
 <ul>${colls}</ul>
 <p>Evidence ${escapeHtml(g.window.firstSeen?.slice(0, 10) ?? '—')} → ${escapeHtml(g.window.lastSeen?.slice(0, 10) ?? '—')} (${g.window.days} days, ${g.window.events} events); ${g.machinesReporting} of ${g.machines} machines reporting${g.quietMachines.length ? `; quiet: ${escapeHtml(g.quietMachines.slice(0, 10).join(', '))}` : ''}</p>
@@ -92,11 +92,25 @@ ${sugg ? `<h4>Suggested rules</h4><table><thead><tr><th>Type</th><th>Collection<
 </section>`;
 }
 
+function verdictClass(v: ReadinessVerdict): string {
+  return v === 'READY' ? 'ok' : v === 'INSUFFICIENT EVIDENCE' ? 'warn' : 'no';
+}
+
+/** The evidence gaps of a GPO (issue 10 item 6): insufficient ones first, each with its dates. */
+function gapsHtml(g: GpoReadiness): string {
+  const gaps = [...g.sufficiency.gaps].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'insufficient' ? -1 : 1));
+  if (gaps.length === 0) return '';
+  const rows = gaps.slice(0, 200).map((x) => `<tr class="${x.severity}"><td>${x.severity === 'insufficient' ? 'gap' : 'note'}</td><td>${escapeHtml(x.group)}</td><td>${escapeHtml(x.from ?? '')}${x.to && x.to !== x.from ? ` → ${escapeHtml(x.to)}` : ''}</td><td>${escapeHtml(x.message)}${x.help ? `<br><small>${escapeHtml(x.help)}</small>` : ''}</td></tr>`).join('\n');
+  const more = gaps.length > 200 ? `<p>… ${gaps.length - 200} more in the JSON report.</p>` : '';
+  return `<h3>Evidence gaps</h3><table class="gaps"><thead><tr><th></th><th>Group</th><th>Dates</th><th>What is missing</th></tr></thead><tbody>${rows}</tbody></table>${more}`;
+}
+
 /** The whole report as one HTML document. */
 export function renderReadinessHtml(r: ReadinessReport): string {
-  const gpos = r.gpos.map((g) => `<section class="gpo"><h2>${escapeHtml(g.gpo)} <small>${escapeHtml(g.guid)}</small> — <span class="${g.verdict === 'READY' ? 'ok' : 'no'}">${g.verdict}</span></h2>
+  const gpos = r.gpos.map((g) => `<section class="gpo"><h2>${escapeHtml(g.gpo)} <small>${escapeHtml(g.guid)}</small> — <span class="${verdictClass(g.verdict)}">${g.verdict}</span></h2>
 <p>Collections: ${escapeHtml(g.collections.join(', ') || 'none')}${g.candidate ? ` · candidate policy: ${escapeHtml(g.candidate)}` : ''}</p>
 ${g.reasons.length ? `<ul class="reasons">${g.reasons.map((x) => `<li class="${x.severity}">${escapeHtml(renderDiagnostic(x))}</li>`).join('')}</ul>` : ''}
+${gapsHtml(g)}
 <figure class="chart" data-chart="over-time">${overTimeChart(g, r)}</figure>
 <figure class="chart" data-chart="top-files">${topFilesChart(g)}</figure>
 <figure class="chart" data-chart="coverage">${coverageChart(g)}</figure>
@@ -106,13 +120,13 @@ ${g.groups.map(groupHtml).join('\n')}
 <html lang="en"><head><meta charset="utf-8"><title>Lockstep readiness — ${escapeHtml(r.workspace)}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1100px}
-h1{margin-bottom:0}.ok{color:#1e8449}.no{color:#c0392b}small{color:#777;font-weight:normal}
+h1{margin-bottom:0}.ok{color:#1e8449}.no{color:#c0392b}.warn{color:#b9770e}tr.insufficient td:first-child{color:#b9770e;font-weight:bold}small{color:#777;font-weight:normal}
 table{border-collapse:collapse;margin:.5em 0;width:100%}td,th{border:1px solid #ddd;padding:3px 6px;text-align:left;vertical-align:top}
 td.p{font-family:monospace;word-break:break-all}.reasons li.error{color:#c0392b}.reasons li.warning{color:#b9770e}
 section.gpo{border-top:2px solid #444;margin-top:2em}figure.chart{margin:1em 0}
 </style></head><body>
 <h1>Lockstep readiness report</h1>
-<p>${escapeHtml(r.workspace)} · window ${escapeHtml(r.since.slice(0, 10))} → ${escapeHtml(r.until.slice(0, 10))} · overall <b class="${r.verdict === 'READY' ? 'ok' : 'no'}">${r.verdict}</b></p>
+<p>${escapeHtml(r.workspace)} · window ${escapeHtml(r.since.slice(0, 10))} → ${escapeHtml(r.until.slice(0, 10))} · overall <b class="${verdictClass(r.verdict)}">${r.verdict}</b></p>
 ${r.notes.length ? `<ul class="reasons">${r.notes.map((x) => `<li class="${x.severity}">${escapeHtml(renderDiagnostic(x))}</li>`).join('')}</ul>` : ''}
 ${gpos}
 </body></html>

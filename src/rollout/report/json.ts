@@ -14,10 +14,12 @@ export function readinessJson(r: ReadinessReport): Record<string, unknown> {
     window: { since: r.since, until: r.until },
     thresholds: r.thresholds,
     notes: r.notes.map(diagnosticToJson),
+    ...(r.ingest ? { ingest: r.ingest } : {}),
     gpos: r.gpos.map((g) => ({
       gpo: g.gpo, guid: g.guid, collections: g.collections, verdict: g.verdict,
       ...(g.candidate ? { candidate: g.candidate } : {}),
       reasons: g.reasons.map(diagnosticToJson),
+      sufficiency: g.sufficiency,
       groups: g.groups.map((x) => ({ ...x, reasons: x.reasons.map(diagnosticToJson) })),
     })),
   };

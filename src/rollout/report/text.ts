@@ -67,6 +67,7 @@ function groupText(g: GroupReadiness, lines: string[]): void {
   const share = g.machines ? g.machinesReporting / g.machines : 0;
   lines.push(`    evidence: ${day(g.window.firstSeen)} → ${day(g.window.lastSeen)} (${g.window.days} days), ${g.window.events} events; ${g.machinesReporting} of ${g.machines} machines reporting (${pct(share)})`);
   if (g.quietMachines.length) lines.push(`    quiet machines (not evidence): ${sample(g.quietMachines, 5)}`);
+  sufficiencyLine(g, lines);
   if (g.wouldBlock.length === 0) lines.push('    nothing would be blocked under Enforce');
   else {
     const total = g.wouldBlock.reduce((s, f) => s + f.events, 0);
@@ -86,10 +87,31 @@ function groupText(g: GroupReadiness, lines: string[]): void {
   }
 }
 
+/** One line per group: is the evidence enough (issue 10 item 6; the gaps are listed under the GPO). */
+function sufficiencyLine(g: GroupReadiness, lines: string[]): void {
+  const s = g.sufficiency;
+  const recent = s.discovery.slice(-7).map((d) => d.newFiles).join(' ');
+  lines.push(`    evidence check: ${s.sufficient ? 'sufficient' : 'NOT sufficient'}; ${s.machinesOk} of ${s.machinesTotal} machines with enough evidence; ` +
+    `${s.lostRecords} lost records; ${s.logClears} log clears; new would-be-blocked files per day, last 7 days: ${recent || '—'} (${s.levelledOff ? 'levelled off' : 'still rising'})`);
+}
+
+const MAX_GAPS = 12;
+
+/** The evidence gaps of a GPO's groups, insufficient ones first, in words with dates. */
+function gapsText(g: GpoReadiness, lines: string[]): void {
+  const gaps = [...g.sufficiency.gaps].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'insufficient' ? -1 : 1));
+  if (gaps.length === 0) return;
+  const n = gaps.filter((x) => x.severity === 'insufficient').length;
+  lines.push(`  evidence gaps (${n} that make the evidence insufficient, ${gaps.length - n} within thresholds):`);
+  for (const x of gaps.slice(0, MAX_GAPS)) lines.push(`    ${x.severity === 'insufficient' ? 'gap' : 'note'}: ${x.group}: ${x.message}${x.help ? `\n      help: ${x.help}` : ''}`);
+  if (gaps.length > MAX_GAPS) lines.push(`    … ${gaps.length - MAX_GAPS} more (use --json or --html for all)`);
+}
+
 function gpoText(g: GpoReadiness, lines: string[]): void {
   lines.push('');
   lines.push(`GPO ${g.gpo} ${g.guid} [${g.collections.join(', ') || 'no collections'}]${g.candidate ? ` with candidate ${g.candidate}` : ''}: ${g.verdict}`);
   for (const r of g.reasons) lines.push(renderDiagnostic(r, undefined, '  '));
+  gapsText(g, lines);
   for (const grp of g.groups) groupText(grp, lines);
 }
 
@@ -104,6 +126,7 @@ export function renderReadinessText(r: ReadinessReport): string {
   for (const g of r.gpos) gpoText(g, lines);
   lines.push('');
   const ready = r.gpos.filter((g) => g.verdict === 'READY').map((g) => g.gpo);
-  lines.push(`${r.verdict}: ${ready.length} of ${r.gpos.length} GPOs ready to move to Enforce rules${ready.length ? ` (${ready.join(', ')})` : ''}`);
+  const insufficient = r.gpos.filter((g) => g.verdict === 'INSUFFICIENT EVIDENCE').length;
+  lines.push(`${r.verdict}: ${ready.length} of ${r.gpos.length} GPOs ready to move to Enforce rules${ready.length ? ` (${ready.join(', ')})` : ''}${insufficient ? `; ${insufficient} without enough evidence to tell` : ''}`);
   return lines.join('\n') + '\n';
 }

@@ -10,6 +10,7 @@ import type { AppLockerPolicy, RuleCollectionType } from '../../policy/model.js'
 import { effectivePolicyForGroup } from '../analysis/effective.js';
 import { engineDecider } from '../analysis/engine-decider.js';
 import { principalFor, type EvidenceDecider } from '../analysis/replay.js';
+import type { LogClear } from '../../events/log-clear.js';
 import type { SimulatedFleet, SimulatedUser } from './fleet.js';
 import { SeededRandom } from './rng.js';
 
@@ -97,7 +98,12 @@ export function simulateEvents(fleet: SimulatedFleet, opts: EventSimulationOptio
     const recordIds = new Map<string, number>();
     const computer = `${m.name}.${fleet.domain}`.toUpperCase();
     for (let d = days; d >= 1; d--) {
+      if (m.silentLastDays !== undefined && d <= m.silentLastDays) break; // fell silent: nothing from here on
       const dayMs = endMs - d * MS_PER_DAY;
+      if (m.lostRecords && m.lostRecords.daysBeforeEnd === d) {
+        // records logged but overwritten before any export: the ids move on, the events are gone
+        for (const ch of new Set(Object.values(PRODUCT_CHANNEL))) recordIds.set(ch, (recordIds.get(ch) ?? 0) + m.lostRecords.records);
+      }
       const weekday = new Date(dayMs).getUTCDay();
       const activity = weekday === 0 || weekday === 6 ? 0.1 : 1;
       const pending: Array<{ time: string; t: Template; pid: number; logonId: string }> = [];
@@ -131,4 +137,46 @@ export function simulateEvents(fleet: SimulatedFleet, opts: EventSimulationOptio
     }
   }
   return out;
+}
+
+/**
+ * The log-cleared events of the simulated fleet (Security 1102, as Windows logs it: provider
+ * Microsoft-Windows-Eventlog, UserData/LogFileCleared; applocker.md §9 lists what readiness reads), for the
+ * machines whose `securityLogClearedDaysBeforeEnd` is set. Deterministic.
+ */
+export function simulateLogClears(fleet: SimulatedFleet, opts: { readonly end: string; readonly days?: number }): LogClear[] {
+  const endMs = Date.parse(`${opts.end}T00:00:00Z`);
+  const days = Math.max(1, Math.min(3650, Math.floor(opts.days ?? 30)));
+  const out: LogClear[] = [];
+  for (const m of fleet.machines) {
+    const d = m.securityLogClearedDaysBeforeEnd;
+    if (d === undefined || d > days || m.quiet) continue;
+    out.push({
+      computer: `${m.name}.${fleet.domain}`.toUpperCase(), timeCreated: isoWithTicks(endMs - d * MS_PER_DAY + 13.5 * 3600 * 1000, 0),
+      eventId: 1102, log: 'Security', user: `CONTOSO\\ADM.IT0001`, recordId: 48_211 + d,
+    });
+  }
+  return out;
+}
+
+function xmlText(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/** Log-cleared events as a Windows Event XML export (what `wevtutil qe Security /f:xml` prints, in `<Events>`). */
+export function logClearsEventXml(clears: readonly LogClear[], comment?: string): string {
+  const events = clears.map((c) => {
+    const [domain, name] = c.user?.includes('\\') ? c.user.split('\\') as [string, string] : ['', c.user ?? ''];
+    return '<Event xmlns="http://schemas.microsoft.com/win/2004/08/events/event"><System>' +
+      '<Provider Name="Microsoft-Windows-Eventlog" Guid="{fc65ddd8-d6ef-4962-83d5-6e5cfe9ce148}"/>' +
+      `<EventID>${c.eventId}</EventID><Version>0</Version><Level>4</Level><Task>104</Task><Opcode>0</Opcode><Keywords>0x4020000000000000</Keywords>` +
+      `<TimeCreated SystemTime="${c.timeCreated}"/>${c.recordId !== undefined ? `<EventRecordID>${c.recordId}</EventRecordID>` : ''}` +
+      `<Correlation/><Execution ProcessID="712" ThreadID="748"/><Channel>${c.eventId === 1102 ? 'Security' : 'System'}</Channel>` +
+      `<Computer>${xmlText(c.computer)}</Computer><Security/></System>` +
+      '<UserData><LogFileCleared xmlns="http://manifests.microsoft.com/win/2004/08/windows/eventlog">' +
+      `<SubjectUserName>${xmlText(name)}</SubjectUserName><SubjectDomainName>${xmlText(domain)}</SubjectDomainName>` +
+      (c.eventId === 104 ? `<Channel>${xmlText(c.log)}</Channel><BackupPath></BackupPath>` : '') +
+      '</LogFileCleared></UserData></Event>';
+  });
+  return `<?xml version="1.0" encoding="utf-8"?>\n${comment ? `<!-- ${comment} -->\n` : ''}<Events>\n${events.join('\n')}\n</Events>\n`;
 }

@@ -51,6 +51,12 @@ export interface SimulatedMachine extends Machine {
   readonly users: readonly string[];
   /** Never reports (agent broken, machine off): quiet machines are not evidence. */
   readonly quiet: boolean;
+  /** Realistic life (issue 10 item 6): the machine logs nothing in the last N days of the simulation (fell silent). */
+  readonly silentLastDays?: number;
+  /** This many AppLocker records are lost (the channel wrapped before an export) N days before the end. */
+  readonly lostRecords?: { readonly daysBeforeEnd: number; readonly records: number };
+  /** Someone clears the Security log (event 1102) N days before the end. */
+  readonly securityLogClearedDaysBeforeEnd?: number;
 }
 
 export interface SimulatedGroupPlan {
@@ -263,6 +269,18 @@ export function simulateFleet(opts: FleetOptions): SimulatedFleet {
     machines[machines.indexOf(m)] = { ...m, users: [...m.users, admin.sid] };
   }
 
+  // Realistic life in Call Center (issue 10 item 6), so the demo shows INSUFFICIENT EVIDENCE: two machines
+  // fall silent a week before the end, one loses records to a wrapped log, one has its Security log cleared.
+  const cc = machines.filter((m) => m.group === 'Call Center' && !m.quiet);
+  const life = (i: number, extra: Partial<SimulatedMachine>): void => {
+    const m = cc[cc.length - 1 - i];
+    if (m) machines[machines.indexOf(m)] = { ...m, ...extra };
+  };
+  life(0, { silentLastDays: 7 });
+  life(1, { silentLastDays: 7 });
+  life(2, { lostRecords: { daysBeforeEnd: 5, records: 240 } });
+  life(3, { securityLogClearedDaysBeforeEnd: 3 });
+
   const baselineName = 'AppLocker Baseline - Workstations';
   const baseline: SimulatedGpo = {
     name: baselineName, guid: `{${stableGuid(baselineName).toUpperCase()}}`, policy: 'policies/baseline.xml',
@@ -285,6 +303,6 @@ export function simulateFleet(opts: FleetOptions): SimulatedFleet {
   return {
     label: SYNTHETIC_LABEL, seed: opts.seed, domain: SIM_DOMAIN, groups: plans, machines, users, apps,
     gpos: [baseline, ...groupGpos], administrators: [admin.sid],
-    thresholds: { minDays: 14, minReportingShare: 0.8, maxApprovedBlocked: 0, maxAdminBlocked: 0 },
+    thresholds: { minDays: 14, minReportingShare: 0.8, maxApprovedBlocked: 0, maxAdminBlocked: 0, silentDays: 3, maxLostRecords: 0, maxLogClears: 0, plateauDays: 5, plateauMaxNewFiles: 2 },
   };
 }

@@ -77,6 +77,18 @@ export interface ReadinessThresholds {
   readonly maxAdminBlocked: number;
   /** Would-be-blocked executions of anything allowed; undefined = no limit on other files. */
   readonly maxWouldBlock?: number;
+  // Evidence sufficiency (issue 10 item 6, analysis/sufficiency.ts): past these the verdict is
+  // INSUFFICIENT EVIDENCE instead of READY.
+  /** A machine whose last event is more than this many days before the group's last event is silent (3). */
+  readonly silentDays: number;
+  /** Records missing from the channels' EventRecordID sequences tolerated (0). */
+  readonly maxLostRecords: number;
+  /** Log-cleared events (Security 1102, System 104) on the group's machines tolerated in the window (0). */
+  readonly maxLogClears: number;
+  /** Discovery has levelled off when the last `plateauDays` days (5)… */
+  readonly plateauDays: number;
+  /** …brought at most this many new distinct would-be-blocked files (2). */
+  readonly plateauMaxNewFiles: number;
 }
 
 export const DEFAULT_THRESHOLDS: ReadinessThresholds = {
@@ -85,6 +97,11 @@ export const DEFAULT_THRESHOLDS: ReadinessThresholds = {
   maxApprovedBlocked: 0,
   maxAdminBlocked: 0,
   maxWouldBlock: 0,
+  silentDays: 3,
+  maxLostRecords: 0,
+  maxLogClears: 0,
+  plateauDays: 5,
+  plateauMaxNewFiles: 2,
 };
 
 export interface Workspace {

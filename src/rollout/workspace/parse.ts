@@ -205,7 +205,7 @@ function parseGpo(ctx: Ctx, node: YamlNode, path: string): Gpo | undefined {
 function parseThresholds(ctx: Ctx, node: YamlNode | null | undefined): ReadinessThresholds {
   if (!node) return DEFAULT_THRESHOLDS;
   const path = 'readiness';
-  const f = fields(ctx, node, path, ['minDays', 'minReportingShare', 'maxApprovedBlocked', 'maxAdminBlocked', 'maxWouldBlock']);
+  const f = fields(ctx, node, path, ['minDays', 'minReportingShare', 'maxApprovedBlocked', 'maxAdminBlocked', 'maxWouldBlock', 'silentDays', 'maxLostRecords', 'maxLogClears', 'plateauDays', 'plateauMaxNewFiles']);
   const get = (key: string, lo: number, hi: number, intOnly: boolean): number | undefined => {
     const v = num(ctx, f, key, path);
     if (!v) return undefined;
@@ -222,6 +222,11 @@ function parseThresholds(ctx: Ctx, node: YamlNode | null | undefined): Readiness
     maxApprovedBlocked: get('maxApprovedBlocked', 0, Number.MAX_SAFE_INTEGER, true) ?? DEFAULT_THRESHOLDS.maxApprovedBlocked,
     maxAdminBlocked: get('maxAdminBlocked', 0, Number.MAX_SAFE_INTEGER, true) ?? DEFAULT_THRESHOLDS.maxAdminBlocked,
     ...(maxWouldBlock !== undefined ? { maxWouldBlock } : {}),
+    silentDays: get('silentDays', 0, 3650, true) ?? DEFAULT_THRESHOLDS.silentDays,
+    maxLostRecords: get('maxLostRecords', 0, Number.MAX_SAFE_INTEGER, true) ?? DEFAULT_THRESHOLDS.maxLostRecords,
+    maxLogClears: get('maxLogClears', 0, Number.MAX_SAFE_INTEGER, true) ?? DEFAULT_THRESHOLDS.maxLogClears,
+    plateauDays: get('plateauDays', 1, 3650, true) ?? DEFAULT_THRESHOLDS.plateauDays,
+    plateauMaxNewFiles: get('plateauMaxNewFiles', 0, Number.MAX_SAFE_INTEGER, true) ?? DEFAULT_THRESHOLDS.plateauMaxNewFiles,
   };
 }
 

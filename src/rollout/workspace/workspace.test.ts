@@ -40,7 +40,7 @@ describe('workspace parse and validate', () => {
   it('accepts a minimal workspace with default thresholds', () => {
     const r = parseWorkspace(GOOD);
     expect(r.ok).toBe(true);
-    if (r.ok) expect(r.value.readiness).toEqual({ minDays: 14, minReportingShare: 0.8, maxApprovedBlocked: 0, maxAdminBlocked: 0, maxWouldBlock: 0 });
+    if (r.ok) expect(r.value.readiness).toEqual({ minDays: 14, minReportingShare: 0.8, maxApprovedBlocked: 0, maxAdminBlocked: 0, maxWouldBlock: 0, silentDays: 3, maxLostRecords: 0, maxLogClears: 0, plateauDays: 5, plateauMaxNewFiles: 2 });
   });
 
   it('reports every problem with file:line:col, sorted', () => {

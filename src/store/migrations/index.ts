@@ -1,10 +1,12 @@
 /**
  * The ordered, forward-only migration list and its dialect rendering. Each migration is applied once, in
  * its own transaction together with its `schema_migrations` row, by sqlite/ and postgres/ on open.
- * INVARIANT: versions are 1, 2, 3… in this array; an applied migration is never edited, only followed.
+ * INVARIANT: versions increase along this array (gaps allowed while branches land); an applied migration is never edited, only followed.
  */
 import { migration as m0001 } from './0001-initial.js';
+import { migration as m0002 } from './0002-sufficiency.js';
 import { migration as m0003 } from './0003-history.js';
+import { migration as m0004 } from './0004-accounts.js';
 import { migration as m0005 } from './0005-requests.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -15,8 +17,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-// 0003 (history, issue 11) lands beside 0002/0004 from other branches; the runner applies by version.
-export const migrations: readonly Migration[] = [m0001, m0003, m0005];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
 
 /** The bookkeeping table, created before any migration runs. */
 export const MIGRATIONS_TABLE_SQL =

@@ -9,15 +9,15 @@
 import pg from 'pg';
 import { DiagnosticError, type Diagnostic } from '../../diag/index.js';
 import type { AppLockerEvent } from '../../events/applocker-event.js';
-import type { DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence } from '../../rollout/ports.js';
-import { fileKeyText, foldRollup, prepareBatch, sourceRef, type PreparedEvent, type ResolvedIds } from '../batch.js';
+import type { ChannelActivity, DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence, IngestHealth, LogClear } from '../../rollout/ports.js';
+import { fileKeyText, foldChannelDays, foldRollup, prepareBatch, prepareLogClears, sourceRef, type PreparedEvent, type ResolvedIds } from '../batch.js';
 import { Dictionaries, type IdCache } from '../dictionary.js';
 import { digestAccumulator } from '../digest.js';
 import { StoreCode } from '../errors.js';
 import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
 import { BLOB_GET, BLOB_INSERT, blobRows, chainConflict, entryFromRow, HISTORY_ALL, HISTORY_INSERT, HISTORY_LAST, historyRow } from '../history-rows.js';
 import { GENESIS_HASH, type HistoryEntry } from '../../rollout/promotion/history.js';
-import { queryDailyCounts, queryFiles, queryRuleCounts, queryWindow, type RuleCount, type SqlRunner } from '../query.js';
+import { queryChannelActivity, queryDailyCounts, queryFiles, queryIngestHealth, queryLogClears, queryRuleCounts, queryWindow, type RuleCount, type SqlRunner } from '../query.js';
 import { DIGEST_DAILY_SQL, DIGEST_EVENTS_SQL, toRecord, type SourceRow } from '../sqlite/sqlite-store.js';
 import type {
   AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreCheck, StoreCheckFinding, StoreInfo,
@@ -68,7 +68,7 @@ export function pgErrorDiagnostic(e: unknown, target?: string): Diagnostic | und
   // `at` names the store: `the evidence store `x``, or just `the evidence store` when the caller does not know it.
   const at = target ? `the evidence store \`${target}\`` : 'the evidence store';
   const resume = 'committed batches are kept: run the same command again to resume';
-  if (code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('08') || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code) || /connection terminated|server closed the connection/.test(msg)) {
+  if (code === '57P01' || code === '57P02' || code === '57P03' || code.startsWith('08') || ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT'].includes(code) || /connection terminated|server closed the connection|connection error and is not queryable/.test(msg)) {
     const why = code === '57P01' ? 'the server was shut down by its administrator' : code === '57P03' ? 'the server is starting up or shutting down' : 'the connection was lost';
     return { code: StoreCode.ConnectionLost, severity: 'error', message: `lost ${at}: ${why}`, help: resume };
   }
@@ -302,6 +302,23 @@ export class PostgresEvidenceStore implements EvidenceStore {
             ],
           );
         }
+        const channelDays = foldChannelDays(inserted);
+        if (channelDays.length) {
+          await c.query(
+            'INSERT INTO channel_daily (day, computer_id, channel_id, events, with_record, min_record, max_record, first_seen, last_seen) ' +
+              'SELECT * FROM unnest($1::text[], $2::int[], $3::int[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::text[], $9::text[]) ' +
+              'ON CONFLICT (computer_id, channel_id, day) DO UPDATE SET ' +
+              'events = channel_daily.events + EXCLUDED.events, with_record = channel_daily.with_record + EXCLUDED.with_record, ' +
+              'min_record = LEAST(channel_daily.min_record, EXCLUDED.min_record), max_record = GREATEST(channel_daily.max_record, EXCLUDED.max_record), ' +
+              'first_seen = LEAST(channel_daily.first_seen COLLATE "C", EXCLUDED.first_seen COLLATE "C"), ' +
+              'last_seen = GREATEST(channel_daily.last_seen COLLATE "C", EXCLUDED.last_seen COLLATE "C")',
+            [
+              channelDays.map((x) => x.day), channelDays.map((x) => x.computerId), channelDays.map((x) => x.channelId), channelDays.map((x) => x.events),
+              channelDays.map((x) => x.withRecord), channelDays.map((x) => x.minRecord), channelDays.map((x) => x.maxRecord),
+              channelDays.map((x) => x.firstSeen), channelDays.map((x) => x.lastSeen),
+            ],
+          );
+        }
         if (progress) {
           const duplicates = events.length - batch.rejected.length - inserted.length;
           // The row as committed, locked: two ingests of one file add to it, not overwrite it (issue 12).
@@ -400,6 +417,44 @@ export class PostgresEvidenceStore implements EvidenceStore {
 
   dailyCounts(filter: EvidenceFilter): Promise<DailyCount[]> {
     return queryDailyCounts(this.runner, filter);
+  }
+
+  async insertLogClears(clears: readonly LogClear[]): Promise<number> {
+    const rows = prepareLogClears(clears);
+    if (rows.length === 0) return 0;
+    const res = await this.pool.query(
+      'INSERT INTO log_clears (computer_lc, computer, time_created, event_id, log, user_name, record_id) ' +
+        'SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::bigint[]) ' +
+        'ON CONFLICT (computer_lc, log, time_created, event_id) DO NOTHING',
+      [rows.map((r) => r.computerLc), rows.map((r) => r.computer), rows.map((r) => r.time), rows.map((r) => r.eventId), rows.map((r) => r.log), rows.map((r) => r.user), rows.map((r) => r.recordId)],
+    );
+    return res.rowCount ?? 0;
+  }
+
+  async recordSourceErrors(path: string, errorsByCode: Readonly<Record<string, number>>, reset: boolean): Promise<void> {
+    const codes = Object.keys(errorsByCode);
+    await inTransaction(this.pool, async (c) => {
+      if (reset) await c.query('DELETE FROM source_errors WHERE path = $1', [path]);
+      if (codes.length) {
+        await c.query(
+          'INSERT INTO source_errors (path, code, count) SELECT $1, * FROM unnest($2::text[], $3::bigint[]) ' +
+            'ON CONFLICT (path, code) DO UPDATE SET count = source_errors.count + EXCLUDED.count',
+          [path, codes, codes.map((k) => errorsByCode[k])],
+        );
+      }
+    });
+  }
+
+  ingestHealth(): Promise<IngestHealth> {
+    return queryIngestHealth(this.runner);
+  }
+
+  channelActivity(filter: EvidenceFilter): Promise<ChannelActivity> {
+    return queryChannelActivity(this.runner, filter);
+  }
+
+  logClears(filter: EvidenceFilter): Promise<LogClear[]> {
+    return queryLogClears(this.runner, filter);
   }
 
   /** The pool, for the benchmark's bulk generator and tests only. */

@@ -10,12 +10,12 @@ import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DiagnosticError, type Diagnostic } from '../../diag/index.js';
 import type { AppLockerEvent } from '../../events/applocker-event.js';
-import type { DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence } from '../../rollout/ports.js';
-import { foldRollup, prepareBatch, sourceRef, type PreparedEvent, type ResolvedIds } from '../batch.js';
+import type { ChannelActivity, DailyCount, EvidenceFilter, EvidenceWindow, FileEvidence, IngestHealth, LogClear } from '../../rollout/ports.js';
+import { foldChannelDays, foldRollup, prepareBatch, prepareLogClears, sourceRef, type PreparedEvent, type ResolvedIds } from '../batch.js';
 import { Dictionaries } from '../dictionary.js';
 import { StoreCode } from '../errors.js';
 import { MIGRATIONS_TABLE_SQL, migrations, renderMigration, statements } from '../migrations/index.js';
-import { queryDailyCounts, queryFiles, queryRuleCounts, queryWindow, type RuleCount, type SqlRunner } from '../query.js';
+import { queryChannelActivity, queryDailyCounts, queryFiles, queryIngestHealth, queryLogClears, queryRuleCounts, queryWindow, type RuleCount, type SqlRunner } from '../query.js';
 import type {
   AppliedMigration, EvidenceStore, IngestSource, InsertResult, SourceProgress, SourceRecord, StoreCheck, StoreCheckFinding, StoreInfo,
 } from '../types.js';
@@ -162,6 +162,19 @@ export class SqliteEvidenceStore implements EvidenceStore {
         'INSERT INTO evidence_daily (day, computer_id, file_key_id, user_id, outcome, rule_key_id, events, first_seen, last_seen) ' +
           'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, computer_id, file_key_id, user_id, outcome, rule_key_id) DO UPDATE SET ' +
           'events = events + excluded.events, first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)',
+      ),
+      upsertChannelDay: p(
+        'INSERT INTO channel_daily (day, computer_id, channel_id, events, with_record, min_record, max_record, first_seen, last_seen) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (computer_id, channel_id, day) DO UPDATE SET ' +
+          'events = events + excluded.events, with_record = with_record + excluded.with_record, ' +
+          // SQLite's two-argument min/max return NULL when either is NULL: coalesce so a day without record ids keeps the other's
+          'min_record = min(coalesce(min_record, excluded.min_record), coalesce(excluded.min_record, min_record)), ' +
+          'max_record = max(coalesce(max_record, excluded.max_record), coalesce(excluded.max_record, max_record)), ' +
+          'first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)',
+      ),
+      insLogClear: p(
+        'INSERT INTO log_clears (computer_lc, computer, time_created, event_id, log, user_name, record_id) VALUES (?, ?, ?, ?, ?, ?, ?) ' +
+          'ON CONFLICT (computer_lc, log, time_created, event_id) DO NOTHING',
       ),
       getSource: p('SELECT * FROM sources WHERE path = ?'),
       getSourceById: p('SELECT * FROM sources WHERE id = ?'),
@@ -337,7 +350,7 @@ export class SqliteEvidenceStore implements EvidenceStore {
     const s = this.stmts;
     const tx = this.db.transaction(() => {
       const sourceId = this.sourceId(source);
-      const inserted: Array<{ p: PreparedEvent; ids: ResolvedIds }> = [];
+      const inserted: Array<{ p: PreparedEvent; ids: ResolvedIds & { channelId: number } }> = [];
       for (const p of batch.events) {
         const ids = this.resolveIds(p);
         const e = p.event;
@@ -350,6 +363,9 @@ export class SqliteEvidenceStore implements EvidenceStore {
       }
       for (const d of foldRollup(inserted)) {
         s.upsertDaily!.run(d.day, d.computerId, d.fileKeyId, d.userId, d.outcome, d.ruleKeyId, d.events, d.firstSeen, d.lastSeen);
+      }
+      for (const d of foldChannelDays(inserted)) {
+        s.upsertChannelDay!.run(d.day, d.computerId, d.channelId, d.events, d.withRecord, d.minRecord, d.maxRecord, d.firstSeen, d.lastSeen);
       }
       if (progress) {
         const duplicates = events.length - batch.rejected.length - inserted.length;
@@ -368,6 +384,37 @@ export class SqliteEvidenceStore implements EvidenceStore {
       this.dict.rollback();
       throw e;
     }
+  }
+
+  async insertLogClears(clears: readonly LogClear[]): Promise<number> {
+    const rows = prepareLogClears(clears);
+    const tx = this.db.transaction(() => {
+      let n = 0;
+      for (const c of rows) n += this.stmts.insLogClear!.run(c.computerLc, c.computer, c.time, c.eventId, c.log, c.user, c.recordId).changes;
+      return n;
+    });
+    return tx.immediate();
+  }
+
+  async recordSourceErrors(path: string, errorsByCode: Readonly<Record<string, number>>, reset: boolean): Promise<void> {
+    const tx = this.db.transaction(() => {
+      if (reset) this.db.prepare('DELETE FROM source_errors WHERE path = ?').run(path);
+      const up = this.db.prepare('INSERT INTO source_errors (path, code, count) VALUES (?, ?, ?) ON CONFLICT (path, code) DO UPDATE SET count = count + excluded.count');
+      for (const [code, n] of Object.entries(errorsByCode)) up.run(path, code, n);
+    });
+    tx.immediate();
+  }
+
+  async ingestHealth(): Promise<IngestHealth> {
+    return queryIngestHealth(this.runner);
+  }
+
+  async channelActivity(filter: EvidenceFilter): Promise<ChannelActivity> {
+    return queryChannelActivity(this.runner, filter);
+  }
+
+  async logClears(filter: EvidenceFilter): Promise<LogClear[]> {
+    return queryLogClears(this.runner, filter);
   }
 
   async finishSource(source: IngestSource, progress: SourceProgress): Promise<void> {
