@@ -7,7 +7,7 @@ const coreRooms = ['diag', 'bytes', 'policy', 'engine', 'fileinfo', 'events', 'r
 const ioModules = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https',
   'node:https', 'child_process', 'node:child_process', 'worker_threads', 'node:worker_threads', 'better-sqlite3', 'pg',
   'cli-progress', 'commander', 'hono', '@hono/node-server', 'process', 'node:process'];
-const edgeRooms = ['app', 'store', 'server', 'web', 'cli', 'bench'];
+const edgeRooms = ['app', 'store', 'server', 'web', 'cli', 'bench', 'notify'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'src/web/dist/**'] },

@@ -18,6 +18,7 @@ import { sha256Hex } from '../rollout/promotion/history.js';
 import { collectionModes } from '../rollout/promotion/enforce.js';
 import { parseRings, ringFiles, RING_GUID_PLACEHOLDER, RINGS_FILE } from '../rollout/promotion/rings.js';
 import type { PromotionPorts } from './accept.js';
+import { expiredExceptions, withoutRules, type ExpiredException } from './access-request.js';
 import { findGpo } from './gpo-file.js';
 import { historyTarget } from './history.js';
 import { loadSigningKey, signManifest } from './keys.js';
@@ -49,6 +50,8 @@ export interface ExportOutcome {
   /** Relative file name → bytes, in write order. */
   readonly artifacts: ReadonlyMap<string, Uint8Array>;
   readonly policySha256: string;
+  /** Time-bound exceptions left out because their approval expired (issue 14). */
+  readonly expired?: readonly ExpiredException[];
 }
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -83,7 +86,11 @@ export async function exportArtifacts(ports: PromotionPorts, req: ExportRequest)
   const parsed = parsePolicy(bytes, { file: ports.files.resolve(file) });
   if (!parsed.ok) return refuse('invalid', parsed.diagnostics);
   // What the GPO deploys: the workspace's declared enforcement wins over the XML's (workspace/model.ts).
-  const policy = req.ring ? parsed.value.policy : withDeclaredEnforcement(gpo, parsed.value.policy);
+  const declared = req.ring ? parsed.value.policy : withDeclaredEnforcement(gpo, parsed.value.policy);
+  // Time-bound exceptions (issue 14): the rules of access requests whose approval expired leave this export.
+  const expired = await expiredExceptions(ports, loaded, gpo.name, req.store, req.now ?? ports.clock.now());
+  const policy = expired.length ? withoutRules(declared, expired.map((e) => e.ruleId)) : declared;
+  for (const e of expired) diags.push({ code: 'app.export.exception-expired', severity: 'warning', message: `rule \`${e.ruleName}\` of access request ${e.requestId} expired at ${e.expiresAt} and is left out of this export`, help: 'remove it from the policy file, or have the request approved again' });
   const want = (f: ExportFormat): boolean => req.format === f || req.format === 'all' || req.format === 'bundle';
   const out = new Map<string, Uint8Array>();
   const xml = policyXmlBytes(policy);
@@ -151,7 +158,7 @@ export async function exportArtifacts(ports: PromotionPorts, req: ExportRequest)
       }
     }
   }
-  return succeed({ gpo: name, artifacts: out, policySha256 }, diags);
+  return succeed({ gpo: name, artifacts: out, policySha256, ...(expired.length ? { expired } : {}) }, diags);
 }
 
 /** The merged policies an Intune profile must carry, one per distinct merge over the groups the GPO reaches. */

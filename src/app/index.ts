@@ -18,3 +18,5 @@ export * from './accounts.js';
 export * from './intake.js';
 export * from './views.js';
 export * from './approval.js';
+export * from './access-request.js';
+export * from './monitor.js';

@@ -13,3 +13,4 @@ export { nodeWorkspaceFiles, nodeEvidenceStores, nodePromotionLogs, systemClock,
 export type { RuleCount } from './query.js';
 export { openAccountStore } from './accounts-store.js';
 export { storeIntakeSink } from './intake-sink.js';
+export { openRequestStore, nodeAccessRequestLogs, type RequestStore } from './requests.js';

@@ -31,4 +31,5 @@ export const commandModules: Readonly<Record<string, () => Promise<CommandModule
   serve: () => import('./serve.js'),
   user: () => import('./user.js'),
   token: () => import('./token.js'),
+  request: () => import('./request.js'),
 };

@@ -7,16 +7,18 @@
  */
 import { userInfo } from 'node:os';
 import type { Command } from 'commander';
-import { promote, type PromotionPorts } from '../../app/index.js';
+import { promote, type PromotionPorts, type RequestPorts } from '../../app/index.js';
 import { diagnosticToJson } from '../../diag/index.js';
 import { readinessJson, renderReadinessText } from '../../rollout/index.js';
-import { nodeEvidenceStores, nodePromotionLogs, nodeWorkspaceFiles, systemClock } from '../../store/index.js';
+import { nodeAccessRequestLogs, nodeEvidenceStores, nodePromotionLogs, nodeWorkspaceFiles, systemClock } from '../../store/index.js';
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, outJson } from '../output.js';
 import { unwrapUseCase } from './report.js';
 
 export function promotionPorts(workspaceDir: string): PromotionPorts {
-  return { files: nodeWorkspaceFiles(workspaceDir), stores: nodeEvidenceStores, logs: nodePromotionLogs, clock: systemClock, env: (n) => process.env[n] };
+  // `requests` (issue 14): export leaves out the rules of expired access requests.
+  const p: RequestPorts = { files: nodeWorkspaceFiles(workspaceDir), stores: nodeEvidenceStores, logs: nodePromotionLogs, requests: nodeAccessRequestLogs, clock: systemClock, env: (n) => process.env[n] };
+  return p;
 }
 
 /** `--actor`, else the OS user (DOMAIN\user on Windows when USERDOMAIN is set). */

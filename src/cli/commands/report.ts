@@ -15,6 +15,7 @@ import { nodeEvidenceStores, nodeWorkspaceFiles, systemClock } from '../../store
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { writeAtomic } from '../io.js';
 import { err, out, outJson, reportDiagnostics } from '../output.js';
+import { registerDrift } from './drift.js';
 
 /** The use-case ports for a workspace folder in this process. */
 export function cliPorts(workspaceDir: string): ReadinessPorts {
@@ -43,6 +44,7 @@ interface Options { workspace?: string; gpo?: string; since?: string; policy?: s
 
 export function register(program: Command): void {
   const report = program.command('report').description('reports over the workspace and its evidence');
+  registerDrift(report); // issue 14: rules that break on update
   report
     .command('readiness')
     .description('which GPOs can move from Audit only to Enforce rules, with the evidence and the rules to add')

@@ -7,6 +7,7 @@ import { migration as m0001 } from './0001-initial.js';
 import { migration as m0002 } from './0002-sufficiency.js';
 import { migration as m0003 } from './0003-history.js';
 import { migration as m0004 } from './0004-accounts.js';
+import { migration as m0005 } from './0005-requests.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -16,7 +17,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004];
+export const migrations: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005];
 
 /** The bookkeeping table, created before any migration runs. */
 export const MIGRATIONS_TABLE_SQL =
