@@ -7,7 +7,7 @@
 export * from './decision.js';
 export * from './principal.js';
 export * from './environment.js';
-export { collectionOf, packagedAppActivity, type EngineFileInformation, parseBinaryVersion, parsePublisherText, normalizeHashText } from './file-facts.js';
+export { collectionOf, packagedAppActivity, type EngineFileInformation, parseBinaryVersion, compareBinaryVersions, parsePublisherText, normalizeHashText } from './file-facts.js';
 export { evaluateReference, candidatePathForms, globMatch } from './reference.js';
 export { compilePolicy, COMPILE_STAGES, type CompiledPolicy, type CompiledCollection, type CompileOptions, type EngineStats } from './compile/pipeline.js';
 export { decide, prepareFile, type PreparedFile, type DecideTrace } from './decide.js';

@@ -11,7 +11,7 @@
  */
 import { parseFqbn } from '../../policy/fqbn.js';
 import type { AppLockerPolicy, FilePublisherRule, Rule, RuleCollectionType } from '../../policy/model.js';
-import { compareVersions } from '../analysis/replay.js';
+import { compareBinaryVersions, parseBinaryVersion } from '../../engine/index.js';
 import type { FileEvidence } from '../ports.js';
 import { eventsAllowed, proposeRule } from '../requests/propose.js';
 
@@ -72,6 +72,13 @@ export function updateDrift(policy: AppLockerPolicy, evidence: readonly FileEvid
     }
   }
   return out;
+}
+
+/** Orders two version texts as the engine does (four 16-bit parts); text that is not a version sorts first. */
+function compareVersions(a: string, b: string): number {
+  const x = parseBinaryVersion(a), y = parseBinaryVersion(b);
+  if (!x || !y) return x ? 1 : y ? -1 : a.localeCompare(b);
+  return compareBinaryVersions(x, y);
 }
 
 function pinnedVersion(r: FilePublisherRule): string | undefined {

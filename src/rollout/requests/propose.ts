@@ -4,13 +4,14 @@
  * version (`BinaryVersionRange` low = that version, high = `*`, applocker.md §5.2) — updates keep working,
  * older and other binaries of the vendor stay blocked; an unsigned file gets a SHA-256 hash rule (§5.3).
  * Scoped to the request's SID (Everyone unless asked). "How many recorded events it would allow" is measured
- * with the evidence-level evaluator the readiness analysis uses (analysis/replay.ts `evidenceDecider`), on a
+ * with the engine, as the readiness analysis replays evidence (analysis/engine-decider.ts), on a
  * policy holding only the rule, over the files the GPO's machines were blocked or audited on.
  */
 import { createHash } from 'node:crypto';
 import { parseFqbn } from '../../policy/fqbn.js';
 import type { AppLockerPolicy, Rule } from '../../policy/model.js';
-import { evidenceDecider, principalFor, SID } from '../analysis/replay.js';
+import { engineDecider } from '../analysis/engine-decider.js';
+import { principalFor, SID } from '../analysis/replay.js';
 import type { FileEvidence } from '../ports.js';
 import type { RequestedFile, RuleProposal } from './workflow.js';
 
@@ -68,7 +69,7 @@ export function proposeRule(file: RequestedFile, opts: { readonly sid?: string; 
  */
 export function eventsAllowed(rule: Rule, collection: RequestedFile['collection'], evidence: readonly FileEvidence[]): { events: number; files: number } {
   const policy: AppLockerPolicy = { version: '1', ruleCollections: [{ type: collection, enforcementMode: 'Enabled', rules: [rule] }] };
-  const decide = evidenceDecider(policy);
+  const decide = engineDecider(policy);
   let events = 0, files = 0;
   for (const f of evidence) {
     if (f.outcome === 'allowed' || (f.collection && f.collection !== collection)) continue;
