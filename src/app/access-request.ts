@@ -7,6 +7,7 @@
  * adapters. Every change enqueues a webhook notification in the store's outbox (migration 0005) in the same
  * call; delivery is the notify/ edge's job.
  */
+import { engineRuleMatcher } from '../rollout/analysis/engine-decider.js';
 import type { Diagnostic } from '../diag/index.js';
 import type { AppLockerEvent } from '../events/index.js';
 import { collectionForPath, diffPolicies, lintPolicy, renderPolicyDiff, type AppLockerPolicy, type Rule, type RuleCollectionType } from '../policy/index.js';
@@ -90,8 +91,8 @@ function groupOfMachine(loaded: LoadedWorkspace, machine: string | undefined): B
 /** Lint codes the rule brings: findings on the policy with the rule that the policy without it lacks. */
 function lintRisk(policy: AppLockerPolicy, rule: Rule, collection: RuleCollectionType): RuleProposal['lint'] {
   const key = (f: { code: string; message: string }): string => `${f.code}|${f.message}`;
-  const before = new Set(lintPolicy(policy).map(key));
-  const after = lintPolicy(withRule(policy, rule, collection));
+  const before = new Set(lintPolicy(policy, { matches: engineRuleMatcher }).map(key));
+  const after = lintPolicy(withRule(policy, rule, collection), { matches: engineRuleMatcher });
   return after.filter((f) => !before.has(key(f))).map((f) => ({ code: f.code, severity: f.severity, message: f.message }));
 }
 

@@ -3,6 +3,7 @@
  * evidence store is named (directly or through the workspace), how many recorded events each finding's rule
  * allowed. The CLI (`lockstep policy lint`) and later the server call this; readiness uses `lintPolicy` directly.
  */
+import { engineRuleMatcher } from '../rollout/analysis/engine-decider.js';
 import { hasErrors, type Diagnostic } from '../diag/index.js';
 import { correlateFindings, lintPolicy, parsePolicy, type CorrelatedFinding, type FileInformation, type RuleEventCount } from '../policy/index.js';
 import type { Clock, EnvLookup, EvidenceStores, WorkspaceFiles } from './ports.js';
@@ -54,6 +55,7 @@ export async function lintPolicies(ports: LintPorts, req: LintRequest): Promise<
     const r = parsePolicy(p.bytes, { file: p.name });
     if (!r.ok || hasErrors(r.diagnostics)) return { file: p.name, valid: false, diagnostics: r.diagnostics, findings: [] };
     const findings = lintPolicy(r.value.policy, {
+      matches: engineRuleMatcher,
       locations: r.value.locations, file: p.name,
       ...(req.writableDirs ? { writableDirs: req.writableDirs } : {}),
       ...(req.fileFacts ? { fileFacts: req.fileFacts } : {}),

@@ -3,6 +3,7 @@
  * path only when asked and never for user-writable places, -Optimize grouping, stable content ids, the
  * trace; and the round trip through the XML serializer/parser and the reference engine (every source allowed).
  */
+import { engineRuleMatcher } from '../rollout/analysis/engine-decider.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { evaluateReference, principalOf } from '../engine/index.js';
@@ -155,7 +156,7 @@ describe('generateRules: what a careful admin must be told', () => {
     for (const e of ['%SYSTEM32%\\SPOOL\\PRINTERS\\*', '%SYSTEM32%\\TASKS\\*', '%SYSTEM32%\\FXSTMP\\*', '%SYSTEM32%\\LOGFILES\\WMI\\*']) expect(exc).toContain(e);
     expect(exc).not.toContain('%WINDIR%\\TEMP\\*'); // not beneath System32
     // What the lint checks is what generation promises: no user-writable allowed path remains.
-    expect(lintPolicy(g.policy, { writableDirs: ['%SYSTEM32%\\LOGFILES\\WMI'] }).filter((f) => f.code === 'policy.lint.user-writable-path')).toEqual([]);
+    expect(lintPolicy(g.policy, { matches: engineRuleMatcher, writableDirs: ['%SYSTEM32%\\LOGFILES\\WMI'] }).filter((f) => f.code === 'policy.lint.user-writable-path')).toEqual([]);
     // The same file without -Optimize: one exact path, no exceptions needed.
     const exact = generateRules([sys], { ruleTypes: ['Path'], userOrGroupSid: 'S-1-1-0', optimize: false }).policy.ruleCollections[0]!.rules[0]!;
     expect(exact.kind === 'FilePathRule' && exact.exceptions).toEqual([]);

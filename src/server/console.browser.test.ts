@@ -85,7 +85,8 @@ describe.skipIf(!haveChromium || !haveConsole)('console in chromium', () => {
     await page.getByTestId('gpo-verdict').waitFor();
     expect(await page.getByTestId('gpo-verdict').textContent()).toBe(g.verdict);
     await page.screenshot({ path: join(shots, 'gpo.png'), fullPage: true });
-    await page.locator('table caption', { hasText: 'Would be blocked' }).first().locator('xpath=..').locator('tbody a').first().click();
+    // the first file of any group's would-be-blocked table (the GPO's first group may have none)
+    await page.locator('table', { has: page.locator('caption', { hasText: 'Would be blocked' }) }).locator('tbody a').first().click();
     await page.getByRole('heading', { name: 'Where Enforce would block it' }).waitFor();
     expect(await page.getByText(/Fixed by:|No suggested rule/).count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(shots, 'file.png'), fullPage: true });

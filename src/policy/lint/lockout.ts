@@ -6,8 +6,8 @@
  * properly are allowed"; "DLL rule collection … can affect system performance", create the default DLL
  * rules first). applocker.md §7 (default rules), §3 (implicit deny once a collection has rules).
  *
- * Also exported as `lockoutFindings(policy, collections)` for promotion, which refuses to move a collection
- * to Enforce when it would lock users out.
+ * Also exported as `lockoutFindings(policy, collections, ctx)`: promotion (rollout/promotion/lockout.ts) refuses
+ * with it to move a collection to Enforce when it would lock users out — one check, decided by the engine.
  */
 import type { Severity } from '../../diag/index.js';
 import { enforcementModeOf, findCollection, type AppLockerPolicy, type RuleCollectionType } from '../model.js';
@@ -24,19 +24,21 @@ const ESSENTIAL: Partial<Record<RuleCollectionType, readonly { probe: Probe; wha
   Exe: [
     { probe: { path: '%WINDIR%\\EXPLORER.EXE', publisher: ms('EXPLORER.EXE') }, what: 'the Windows shell (explorer.exe) will not start at logon', severity: 'error' },
     { probe: { path: '%SYSTEM32%\\USERINIT.EXE', publisher: ms('USERINIT.EXE') }, what: 'logon (userinit.exe) will fail', severity: 'error' },
-    { probe: { path: '%PROGRAMFILES%\\WINDOWS NT\\ACCESSORIES\\WORDPAD.EXE', publisher: ms('WORDPAD.EXE') }, what: 'installed applications under Program Files will not run', severity: 'warning' },
+    // an unsigned program under Program Files: a Microsoft publisher rule does not cover third-party applications
+    { probe: { path: '%PROGRAMFILES%\\COMMON FILES\\LOCKSTEP-PROBE.EXE' }, what: 'installed applications under Program Files will not run', severity: 'warning' },
   ],
   Dll: [
-    { probe: { path: '%SYSTEM32%\\SHELL32.DLL', publisher: ms('SHELL32.DLL') }, what: 'Windows DLLs (shell32.dll) will not load, so no process a user starts can run', severity: 'error' },
+    { probe: { path: '%SYSTEM32%\\KERNEL32.DLL', publisher: ms('KERNEL32.DLL') }, what: 'Windows DLLs (kernel32.dll, loaded by every process) will not load, so no process a user starts can run', severity: 'error' },
+    { probe: { path: '%SYSTEM32%\\SHELL32.DLL', publisher: ms('SHELL32.DLL') }, what: 'the Windows shell DLL (shell32.dll) will not load, so the desktop cannot start', severity: 'error' },
   ],
 };
 
 /**
  * Lock-out findings for `collections` as if they were enforced (whatever their mode now), for standard users
  * (rules for Everyone, Users, Authenticated Users, Interactive or Domain Users).
- * @example lockoutFindings(policy, ['Exe', 'Dll']) // [] when the default rules are present
+ * @example lockoutFindings(policy, ['Exe', 'Dll'], { matches: engineRuleMatcher }) // [] when the default rules are present
  */
-export function lockoutFindings(policy: AppLockerPolicy, collections: readonly RuleCollectionType[], ctx: LintContext = {}, severityCap?: Severity): LintFinding[] {
+export function lockoutFindings(policy: AppLockerPolicy, collections: readonly RuleCollectionType[], ctx: LintContext, severityCap?: Severity): LintFinding[] {
   const out: LintFinding[] = [];
   for (const type of collections) {
     const c = findCollection(policy, type);
@@ -45,7 +47,7 @@ export function lockoutFindings(policy: AppLockerPolicy, collections: readonly R
     if (!essentials || !c || c.rules.length === 0) continue;
     const location = c ? where(ctx, c) : undefined;
     for (const e of essentials) {
-      const v = probeCollection(c, e.probe, isBroadSid);
+      const v = probeCollection(c, e.probe, isBroadSid, ctx.matches);
       if (v.allow && !v.deny) continue;
       const severity: Severity = severityCap === 'warning' && e.severity === 'error' ? 'warning' : e.severity;
       const because = v.deny

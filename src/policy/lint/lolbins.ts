@@ -18,7 +18,7 @@
 import { findCollection, type AppLockerPolicy, type Rule } from '../model.js';
 import { isAdminSid, isBroadSid, MICROSOFT_PUBLISHER, WINDOWS_PRODUCT, type Probe } from './match.js';
 import { probeCollection } from './probe.js';
-import { ruleFinding, type LintFinding, type LintRule } from './types.js';
+import { ruleFinding, type LintFinding, type LintRule, type LintContext } from './types.js';
 
 export const LOLBIN_CODE = 'policy.lint.lolbin-allowed';
 
@@ -62,16 +62,16 @@ export const LOLBINS: readonly Lolbin[] = [
 ];
 
 /** The rule that lets non-administrators run `l`, if any: an allow for them that no deny for them beats. */
-function allowedFor(policy: AppLockerPolicy, l: Lolbin): { rule: Rule; path: string } | undefined {
+function allowedFor(policy: AppLockerPolicy, l: Lolbin, ctx: LintContext): { rule: Rule; path: string } | undefined {
   const exe = findCollection(policy, 'Exe');
   if (!exe || exe.rules.length === 0) return undefined; // no Exe rules: AppLocker is not governing executables
   for (const path of l.paths) {
     const probe: Probe = { path, publisher: { publisherName: MICROSOFT_PUBLISHER, productName: l.productName, binaryName: l.binaryName, version: '10.0.19041.1' } };
-    const allow = probeCollection(exe, probe, (sid) => !isAdminSid(sid)).allow;
+    const allow = probeCollection(exe, probe, (sid) => !isAdminSid(sid), ctx.matches).allow;
     if (!allow) continue;
     // A deny for every user, or for the same SID as the allow, closes it (deny wins, §3).
     const forThem = (sid: string): boolean => isBroadSid(sid) || sid.toUpperCase() === allow.userOrGroupSid.toUpperCase();
-    const deny = probeCollection(exe, probe, forThem).deny;
+    const deny = probeCollection(exe, probe, forThem, ctx.matches).deny;
     // A probe has no bytes, so a hash deny cannot be matched; one whose SourceFileName is the binary's is
     // taken as the admin's deny for it (the NSA policy denies bash.exe that way).
     const hashDeny = exe.rules.some((r) => r.kind === 'FileHashRule' && r.action === 'Deny' && forThem(r.userOrGroupSid)
@@ -89,7 +89,7 @@ export const lolbinRule: LintRule = {
     const exe = findCollection(policy, 'Exe');
     const byRule = new Map<Rule, { names: string[]; runs: string[] }>();
     for (const l of LOLBINS) {
-      const a = allowedFor(policy, l);
+      const a = allowedFor(policy, l, ctx);
       if (!a) continue;
       const cur = byRule.get(a.rule) ?? { names: [], runs: [] };
       cur.names.push(l.binaryName.toLowerCase());

@@ -1,22 +1,10 @@
 /**
- * The structural matching lint needs: does a rule's condition cover a probe file (a path in AppLocker's
- * variable form, optionally with the publisher a Microsoft-signed in-box file carries)? The engine room
- * has the exact evaluator, but policy/ sits below engine/ (the engine imports policy), so lint carries
- * this small, conservative matcher: path wildcards as applocker.md §4.3 describes them (`*` any run of
- * characters, backslashes included; a path ending in `\` means the folder's contents), the four-field
- * publisher match of §5.1 with `*`, and exceptions (§3: an exception that matches removes the file).
- * Paths are compared in one canonical form: `%SYSTEM32%` → `%WINDIR%\SYSTEM32`, `C:\` → `%OSDRIVE%\`,
+ * What lint needs besides the evaluator (which it is handed: types.ts RuleMatcher): paths compared in one
+ * canonical form: `%SYSTEM32%` → `%WINDIR%\SYSTEM32`, `C:\` → `%OSDRIVE%\`,
  * `%OSDRIVE%\WINDOWS` → `%WINDIR%`, `%OSDRIVE%\PROGRAM FILES*` → `%PROGRAMFILES%` (§4.1 variable table).
  */
-import { parseFourPartVersion } from '../validate/index.js';
-import type { Rule, RuleCondition } from '../model.js';
-import { ruleExceptions } from '../model.js';
 
-/** A file lint asks about. `path` in variable form (any case). */
-export interface Probe {
-  readonly path: string;
-  readonly publisher?: { readonly publisherName: string; readonly productName: string; readonly binaryName: string; readonly version?: string };
-}
+export type { Probe } from './types.js';
 
 /** Canonical upper-case form so `%SYSTEM32%\X`, `%WINDIR%\System32\X` and `C:\Windows\System32\X` compare equal. */
 export function canonicalPath(path: string): string {
@@ -29,67 +17,6 @@ export function canonicalPath(path: string): string {
   p = p.replace(/^%SYSTEM32%(?=\\|$)/, '%WINDIR%\\SYSTEM32');
   if (p.endsWith('\\')) p += '*';
   return p;
-}
-
-const globCache = new Map<string, RegExp>();
-
-/** AppLocker path wildcard match (§4.3): `*` any run of characters, `?` one; both sides canonical. */
-const canonicalCache = new Map<string, string>();
-
-/** canonicalPath, memoised: lint asks the same probe paths of every rule (bounded; cleared when full). */
-function canonicalCached(path: string): string {
-  let c = canonicalCache.get(path);
-  if (c === undefined) {
-    c = canonicalPath(path);
-    if (canonicalCache.size > 50_000) canonicalCache.clear();
-    canonicalCache.set(path, c);
-  }
-  return c;
-}
-
-export function pathGlobMatch(pattern: string, path: string): boolean {
-  let re = globCache.get(pattern);
-  if (!re) {
-    const pat = canonicalPath(pattern);
-    re = new RegExp(`^${pat.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's');
-    if (globCache.size > 10_000) globCache.clear();
-    globCache.set(pattern, re);
-  }
-  return re.test(canonicalCached(path));
-}
-
-function fieldMatch(pattern: string, value: string): boolean {
-  // Publisher fields: `*` alone matches anything; otherwise exact, case-insensitive (§5.1).
-  return pattern === '*' || pattern.toUpperCase() === value.toUpperCase();
-}
-
-function versionCmp(a: string, b: string): number {
-  const x = parseFourPartVersion(a);
-  const y = parseFourPartVersion(b);
-  if (!x || !y) return 0;
-  for (let i = 0; i < 4; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
-  return 0;
-}
-
-/** Whether one condition covers the probe. Hash conditions never do (a probe has no bytes). */
-export function conditionCovers(c: RuleCondition, probe: Probe): boolean {
-  if (c.kind === 'FilePathCondition') return pathGlobMatch(c.path, probe.path);
-  if (c.kind === 'FileHashCondition') return false;
-  const pub = probe.publisher;
-  if (!pub) return false;
-  if (!fieldMatch(c.publisherName, pub.publisherName) || !fieldMatch(c.productName || '*', pub.productName)) return false;
-  if (!fieldMatch(c.binaryName || '*', pub.binaryName)) return false;
-  const r = c.binaryVersionRange;
-  if (!r || !pub.version) return true;
-  if (r.lowSection !== '*' && versionCmp(pub.version, r.lowSection) < 0) return false;
-  if (r.highSection !== '*' && versionCmp(pub.version, r.highSection) > 0) return false;
-  return true;
-}
-
-/** Whether the rule's condition covers the probe and none of its exceptions does. */
-export function ruleCovers(rule: Rule, probe: Probe): boolean {
-  if (!conditionCovers(rule.condition, probe)) return false;
-  return !ruleExceptions(rule).some((e) => conditionCovers(e, probe));
 }
 
 /**

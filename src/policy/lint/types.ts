@@ -16,7 +16,22 @@ export interface LintFinding extends Diagnostic {
   readonly collection?: RuleCollectionType;
 }
 
+/** A file lint asks about. `path` in variable form (any case). */
+export interface Probe {
+  readonly path: string;
+  readonly publisher?: { readonly publisherName: string; readonly productName: string; readonly binaryName: string; readonly version?: string };
+}
+
+/**
+ * Does `rule`'s condition, less its exceptions, cover the probe file (whatever the rule's SID and action)?
+ * Lint asks; the one evaluator answers: the policy room sits below the engine, so the caller passes the
+ * engine's answer in (`engineRuleMatcher`, rollout/analysis/engine-decider.ts) — lint has no matcher of its own.
+ */
+export type RuleMatcher = (rule: Rule, collection: RuleCollectionType, probe: Probe) => boolean;
+
 export interface LintContext {
+  /** Decides whether a rule covers a probe file: the engine (see RuleMatcher). */
+  readonly matches: RuleMatcher;
   /** Where the policy's objects are in its XML (from parsePolicy), for file:line:col. */
   readonly locations?: PolicyLocations;
   readonly file?: string;

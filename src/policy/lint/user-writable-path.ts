@@ -8,7 +8,7 @@
  */
 import { isUserWritablePath, USER_WRITABLE_EXAMPLES, USER_WRITABLE_FOLDERS } from '../user-writable.js';
 import type { RuleCollectionType } from '../model.js';
-import { isAdminSid, isBroadSid, ruleCovers } from './match.js';
+import { isAdminSid, isBroadSid } from './match.js';
 import { ruleFinding, type LintFinding, type LintRule } from './types.js';
 
 export const USER_WRITABLE_CODE = 'policy.lint.user-writable-path';
@@ -50,7 +50,7 @@ export const userWritablePathRule: LintRule = {
           }
           continue;
         }
-        const open = folders.filter((f) => ruleCovers(r, { path: `${f}\\${PROBE_FILE[c.type]}` }));
+        const open = folders.filter((f) => ctx.matches(r, c.type, { path: `${f}\\${PROBE_FILE[c.type]}` }));
         if (open.length === 0) continue;
         // Every folder is named: the admin needs the whole list to write the exceptions (capped for hostile input).
         const shown = open.slice(0, 40).map((f) => `\`${f}\``).join(', ') + (open.length > 40 ? ` and ${open.length - 40} more` : '');

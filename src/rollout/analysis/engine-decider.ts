@@ -8,7 +8,8 @@
 import { compilePolicy, decide, DEFAULT_ENVIRONMENT, isAllowedVerdict, principalOf, type Environment, type Principal } from '../../engine/index.js';
 import type { FileInformation } from '../../policy/file-information.js';
 import { parseFqbn } from '../../policy/fqbn.js';
-import type { AppLockerPolicy } from '../../policy/model.js';
+import type { RuleMatcher } from '../../policy/lint/index.js';
+import type { AppLockerPolicy, Rule, RuleCollectionType } from '../../policy/model.js';
 import type { EvidenceDecider, EvidenceFacts } from './replay.js';
 
 /** `%OSDRIVE%\USERS\X` → `C:\USERS\X` under `env` (the first root of each variable). */
@@ -56,3 +57,30 @@ export function engineDecider(policy: AppLockerPolicy, env: Environment = DEFAUL
     };
   };
 }
+
+const EVERYONE = new Set(['S-1-1-0']);
+const ruleDeciders = new WeakMap<Rule, Map<RuleCollectionType, EvidenceDecider>>();
+
+/**
+ * Lint's RuleMatcher (policy/lint/types.ts) answered by the engine: the rule alone, as an allow for Everyone in an
+ * enforced collection, decides the probe file; Allowed means its condition covers the file and no exception of
+ * it does. Lint thereby has no matcher of its own (issue 10 item 8, "one evaluator"). Compiled once per rule.
+ * @example lintPolicy(policy, { matches: engineRuleMatcher })
+ */
+export const engineRuleMatcher: RuleMatcher = (rule, collection, probe) => {
+  let byCollection = ruleDeciders.get(rule);
+  if (!byCollection) {
+    byCollection = new Map();
+    ruleDeciders.set(rule, byCollection);
+  }
+  let d = byCollection.get(collection);
+  if (!d) {
+    const asAllow = { ...rule, action: 'Allow', userOrGroupSid: 'S-1-1-0' } as Rule;
+    d = engineDecider({ version: '1', ruleCollections: [{ type: collection, enforcementMode: 'Enabled', rules: [asAllow] }] });
+    byCollection.set(collection, d);
+  }
+  const p = probe.publisher;
+  // a probe without a version is taken at 0.0.0.0: only rules with no lower version bound cover it
+  const fqbnText = p ? `${p.publisherName}\\${p.productName}\\${p.binaryName}\\${p.version ?? '0.0.0.0'}` : undefined;
+  return d({ collection, filePath: probe.path, ...(fqbnText ? { fqbnText } : {}) }, EVERYONE).verdict === 'Allowed';
+};
