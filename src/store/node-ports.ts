@@ -24,6 +24,16 @@ function within(parent: string, child: string): boolean {
 export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
   const dir = resolve(dirArg);
   const abs = (p: string): string => (isAbsolute(p) ? p : join(dir, p));
+  /** Throws unless `real` (the resolved file, or the resolved folder a file goes into) is inside the workspace. */
+  const confined = (f: string, real: string): void => {
+    let realDir = dir;
+    try {
+      realDir = realpathSync(dir);
+    } catch {
+      // the folder itself vanished: keep the lexical one, `real` cannot be inside it
+    }
+    if (!within(realDir, real)) throw new Error(`\`${f}\` leads out of the workspace (a symbolic link to \`${real}\`); workspace files must be inside it`);
+  };
   return {
     dir,
     resolve: abs,
@@ -32,16 +42,7 @@ export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
       const f = abs(p);
       const st = statSync(f);
       if (st.isDirectory()) throw new Error(`\`${f}\` is a folder, not a file`);
-      if (!isAbsolute(p)) {
-        let realDir = dir;
-        try {
-          realDir = realpathSync(dir);
-        } catch {
-          // the folder itself vanished: the realpath of the file below fails and says so
-        }
-        const real = realpathSync(f);
-        if (!within(realDir, real)) throw new Error(`\`${f}\` leads out of the workspace (a symbolic link to \`${real}\`); workspace files must be inside it`);
-      }
+      if (!isAbsolute(p)) confined(f, realpathSync(f));
       if (!st.isFile()) throw new Error(`\`${f}\` is not a regular file`);
       if (st.size > WORKSPACE_FILE_MAX_BYTES) throw new Error(`\`${f}\` is ${st.size} bytes, over the ${WORKSPACE_FILE_MAX_BYTES}-byte limit for workspace files`);
       return new Uint8Array(readFileSync(f));
@@ -51,14 +52,7 @@ export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
       if (!isAbsolute(p)) {
         // The same confinement as reads: a linked folder inside the workspace must not carry a write out of it.
         mkdirSync(dirname(f), { recursive: true });
-        const realParent = realpathSync(dirname(f));
-        let realDir = dir;
-        try {
-          realDir = realpathSync(dir);
-        } catch {
-          // unreachable after the mkdir above; keep the lexical folder
-        }
-        if (!within(realDir, realParent)) throw new Error(`\`${f}\` leads out of the workspace (a symbolic link to \`${realParent}\`); workspace files must be inside it`);
+        confined(f, realpathSync(dirname(f)));
         if (existsSync(f) && !statSync(f).isFile()) throw new Error(`\`${f}\` is not a regular file`);
       }
       writeFileAtomic(f, bytes, opts?.private ? 0o600 : undefined);
@@ -68,14 +62,7 @@ export function nodeWorkspaceFiles(dirArg: string): WorkspaceFiles {
       if (!existsSync(f)) return;
       if (!isAbsolute(p)) {
         // Confined like writes: a linked folder inside the workspace must not carry a deletion out of it.
-        const realParent = realpathSync(dirname(f));
-        let realDir = dir;
-        try {
-          realDir = realpathSync(dir);
-        } catch {
-          // the folder vanished: nothing below it to remove
-        }
-        if (!within(realDir, realParent)) throw new Error(`\`${f}\` leads out of the workspace (a symbolic link to \`${realParent}\`); workspace files must be inside it`);
+        confined(f, realpathSync(dirname(f)));
       }
       rmSync(f, { force: true });
     },
