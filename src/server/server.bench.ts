@@ -81,7 +81,7 @@ async function intake(print: (l: string) => void, dir: string): Promise<string> 
   return cliStore;
 }
 
-/** Multiplies the store's events (same computers, files, users, days) up to `total`, and rebuilds the rollup. */
+/** Multiplies the store's events (same computers, files, users, days) up to `total`, and rebuilds the rollup. Copies are keyed by `total` too, so a store inflated to 1M can be inflated again to 10M. */
 function inflate(file: string, total: number, print: (l: string) => void): void {
   const db = new Database(file);
   const n = (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
@@ -91,7 +91,7 @@ function inflate(file: string, total: number, print: (l: string) => void): void 
     db.prepare(`WITH RECURSIVE m(k) AS (SELECT 1 UNION ALL SELECT k + 1 FROM m WHERE k < ${k})
       INSERT INTO events (dedup_key, time_created, computer_id, channel_id, user_id, file_key_id, rule_key_id, outcome, event_id, record_id, provider,
         target_process_id, target_logon_id, policy_name, rule_name, rule_sddl, package_name, source_id, source_ref)
-      SELECT dedup_key || '#' || k, time_created, computer_id, channel_id, user_id, file_key_id, rule_key_id, outcome, event_id, record_id, provider,
+      SELECT dedup_key || '#' || ${total} || ':' || k, time_created, computer_id, channel_id, user_id, file_key_id, rule_key_id, outcome, event_id, record_id, provider,
         target_process_id, target_logon_id, policy_name, rule_name, rule_sddl, package_name, source_id, source_ref FROM events, m`).run();
     db.prepare('DELETE FROM evidence_daily').run();
     db.prepare(`INSERT INTO evidence_daily (day, computer_id, file_key_id, user_id, outcome, rule_key_id, events, first_seen, last_seen)
