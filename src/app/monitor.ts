@@ -5,9 +5,12 @@
  * (rollout/monitor/update-drift.ts). The evidence is that of the machines of every business group the GPO
  * applies to, over the window.
  */
-import { evidenceComputerNames, groupMachines, selectGpos, withDeclaredEnforcement } from '../rollout/index.js';
+import type { RuleCollectionType } from '../policy/model.js';
+import { analyseReadiness, evidenceComputerNames, groupMachines, selectGpos, withDeclaredEnforcement } from '../rollout/index.js';
 import { gposForGroup } from '../rollout/index.js';
-import { updateDrift, type UpdateDriftWarning } from '../rollout/monitor/index.js';
+import { DEFAULT_ALERTS, monitorFileKey, monitorGroup, updateDrift, type AlertRule, type GroupMonitor, type UpdateDriftWarning } from '../rollout/monitor/index.js';
+import type { HistoryEntry } from '../rollout/promotion/history.js';
+import type { RequestPorts, WebhookEndpoint } from './access-request.js';
 import type { ReadinessPorts } from './readiness.js';
 import { refuse, succeed, usage, type UseCaseResult } from './result.js';
 import { loadWorkspace, parseSince, workspaceStoreTarget } from './workspace.js';
@@ -55,4 +58,144 @@ export async function updateDriftReport(ports: ReadinessPorts, req: DriftRequest
   } finally {
     await store.close();
   }
+}
+
+/** Use case `report monitor` (issue 14 items 3 and 2): what enforcement blocked since each promotion, with alerts. */
+export interface MonitorRequest {
+  readonly gpo?: string;
+  /** Window end minus this (`7d` or an ISO date); the window never starts before the promotion. */
+  readonly since?: string;
+  readonly store?: string;
+  readonly now?: Date;
+  /** Alert rules; the workspace's or DEFAULT_ALERTS when absent. */
+  readonly alerts?: readonly AlertRule[];
+  /** Endpoints the alerts are queued for (the outbox delivers them; dedup key rule × group × day × endpoint). */
+  readonly webhooks?: readonly WebhookEndpoint[];
+  /** Days of audited evidence before the promotion the forecast is made from (default 30). */
+  readonly forecastDays?: number;
+}
+
+export interface GpoMonitor {
+  readonly gpo: string;
+  /** The promotion monitored: the last `promote` of the GPO (no ring) not rolled back since. */
+  readonly promotion?: { readonly seq: number; readonly time: string; readonly actor: string; readonly collections: readonly RuleCollectionType[] };
+  readonly since?: string;
+  readonly until: string;
+  readonly groups: readonly GroupMonitor[];
+}
+
+export interface MonitorOutcome {
+  readonly gpos: readonly GpoMonitor[];
+  /** A critical finding exists (an approved application was blocked): the CLI exits 2. */
+  readonly critical: boolean;
+  /** Alerts newly queued to the outbox by this run (a re-run for the same day queues none). */
+  readonly alertsQueued: number;
+}
+
+function promotionOf(entries: readonly HistoryEntry[], gpo: string): HistoryEntry | undefined {
+  let last: HistoryEntry | undefined;
+  for (const e of entries) {
+    if (e.gpo !== gpo || e.ring) continue;
+    if (e.action === 'promote') last = e;
+    else if (e.action === 'rollback' && last) last = undefined;
+  }
+  return last;
+}
+
+function utcDays(fromIso: string, toIso: string): { day: string; since: string; until: string }[] {
+  const out: { day: string; since: string; until: string }[] = [];
+  const end = Date.parse(toIso);
+  for (let t = Date.parse(`${fromIso.slice(0, 10)}T00:00:00.000Z`); t <= end && out.length < 400; t += 86_400_000) {
+    const day = new Date(t).toISOString().slice(0, 10);
+    out.push({ day, since: new Date(Math.max(t, Date.parse(fromIso))).toISOString(), until: new Date(Math.min(t + 86_400_000 - 1, end)).toISOString() });
+  }
+  return out;
+}
+
+export async function monitorReport(ports: RequestPorts, req: MonitorRequest): Promise<UseCaseResult<MonitorOutcome>> {
+  const l = await loadWorkspace(ports.files);
+  if (!l.ok) return refuse('invalid', l.diagnostics);
+  const loaded = l.value;
+  const gpos = req.gpo ? selectGpos(loaded.workspace, req.gpo) : loaded.workspace.gpos;
+  if (req.gpo && gpos.length === 0) return usage('app.monitor.unknown-gpo', `no GPO named \`${req.gpo}\` in the workspace`);
+  const now = req.now ?? ports.clock.now();
+  const days = parseSince(req.since ?? '7d', now);
+  if (days === undefined) return usage('app.monitor.bad-since', `\`${req.since}\` is not a window`, 'use `7d` or an ISO date');
+  const t = workspaceStoreTarget(loaded, ports.files, req.store, ports.env);
+  if (!t.ok) return refuse('usage', t.diagnostics);
+  let store;
+  try {
+    store = await ports.stores.open(t.value);
+  } catch (e) {
+    return refuse('unavailable', [{ code: 'app.monitor.store-unavailable', severity: 'error', message: `cannot open \`${ports.stores.redact(t.value)}\`: ${e instanceof Error ? e.message : String(e)}` }]);
+  }
+  const out: GpoMonitor[] = [];
+  const until = now.toISOString();
+  const windowStart = new Date(now.getTime() - days * 86_400_000).toISOString();
+  try {
+    let history: HistoryEntry[];
+    try {
+      const hl = await ports.logs.open(t.value);
+      try {
+        history = await hl.historyEntries();
+      } finally {
+        await hl.close();
+      }
+    } catch (e) {
+      return refuse('unavailable', [{ code: 'app.monitor.history-unavailable', severity: 'error', message: `cannot read the promotion history in \`${ports.stores.redact(t.value)}\`: ${e instanceof Error ? e.message : String(e)}` }]);
+    }
+    for (const gpo of gpos) {
+      const p = promotionOf(history, gpo.name);
+      if (!p || p.time > until) {
+        out.push({ gpo: gpo.name, until, groups: [] });
+        continue;
+      }
+      const since = p.time > windowStart ? p.time : windowStart;
+      const collections = p.collections.length ? p.collections : undefined;
+      // the forecast: readiness as it stood at the promotion, from the audited events before it
+      const forecastReport = await analyseReadiness({
+        workspace: loaded.workspace, inventory: loaded.inventory, policies: loaded.policies, evidence: store, directory: loaded.directory,
+        now: p.time, sinceDays: req.forecastDays ?? 30, gpo: gpo.name, ...(collections ? { collections } : {}),
+      });
+      const forecastGroups = new Map((forecastReport.gpos.find((g) => g.gpo === gpo.name)?.groups ?? []).map((g) => [g.group, g]));
+      const groups: GroupMonitor[] = [];
+      for (const group of loaded.workspace.groups.filter((g) => gposForGroup(g, loaded.workspace.gpos).some((a) => a.gpo.name === gpo.name))) {
+        const computers = evidenceComputerNames(groupMachines(group, loaded.inventory), loaded.workspace.domain);
+        const base = { computers, outcomes: ['blocked' as const], ...(collections ? { collections } : {}) };
+        const blockedDays = [];
+        for (const d of utcDays(since, until)) blockedDays.push({ day: d.day, files: await store.files({ ...base, since: d.since, until: d.until }) });
+        const daily = await store.dailyCounts({ ...base, since, until });
+        const before = await store.files({ computers, until: new Date(Date.parse(p.time) - 1).toISOString() });
+        const fg = forecastGroups.get(group.name);
+        groups.push(monitorGroup({
+          group: group.name, ...(group.support ? { support: group.support } : {}), approved: group.approved,
+          days: blockedDays, daily, seenBefore: new Set(before.map(monitorFileKey)),
+          forecast: (fg?.wouldBlock ?? []).map((w) => ({ collection: w.collection, filePath: w.filePath, ...(w.fileHash ? { fileHash: w.fileHash } : {}), events: w.events })),
+        }, req.alerts ?? DEFAULT_ALERTS));
+      }
+      out.push({ gpo: gpo.name, promotion: { seq: p.seq, time: p.time, actor: p.actor, collections: p.collections }, since, until, groups });
+    }
+  } finally {
+    await store.close();
+  }
+  let queued = 0;
+  const firings = out.flatMap((g) => g.groups.flatMap((gr) => gr.alerts.map((a) => ({ gpo: g.gpo, ...a }))));
+  if (req.webhooks?.length && firings.length) {
+    let log;
+    try {
+      log = await ports.requests.open(t.value);
+    } catch (e) {
+      return refuse('unavailable', [{ code: 'app.monitor.outbox-unavailable', severity: 'error', message: `cannot open the webhook outbox in \`${ports.stores.redact(t.value)}\`: ${e instanceof Error ? e.message : String(e)}` }]);
+    }
+    try {
+      queued = await log.enqueue(firings.flatMap((a) => req.webhooks!.map((h) => ({
+        eventKey: `monitor.alert:${a.rule}:${a.gpo}:${a.group}:${a.day}:${h.url}`, endpoint: h.url, kind: 'monitor.alert',
+        body: JSON.stringify({ kind: 'monitor.alert', rule: a.rule, alert: a.kind, gpo: a.gpo, group: a.group, day: a.day, message: a.message, time: until }),
+      }))), until);
+    } finally {
+      await log.close();
+    }
+  }
+  const critical = out.some((g) => g.groups.some((gr) => gr.findings.some((f) => f.severity === 'critical')));
+  return succeed({ gpos: out, critical, alertsQueued: queued });
 }
