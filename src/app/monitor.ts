@@ -6,11 +6,12 @@
  * applies to, over the window.
  */
 import type { RuleCollectionType } from '../policy/model.js';
-import { analyseReadiness, evidenceComputerNames, groupMachines, selectGpos, withDeclaredEnforcement } from '../rollout/index.js';
+import { analyseReadiness, simulateAfterEnforcement, simulateFleet, type AfterEnforcementLife, type SimulatedFleet, evidenceComputerNames, groupMachines, selectGpos, withDeclaredEnforcement } from '../rollout/index.js';
 import { gposForGroup } from '../rollout/index.js';
 import { DEFAULT_ALERTS, monitorFileKey, monitorGroup, updateDrift, type AlertRule, type GroupMonitor, type UpdateDriftWarning } from '../rollout/monitor/index.js';
 import type { HistoryEntry } from '../rollout/promotion/history.js';
 import type { RequestPorts, WebhookEndpoint } from './access-request.js';
+import type { PromotionPorts } from './accept.js';
 import type { ReadinessPorts } from './readiness.js';
 import { refuse, succeed, usage, type UseCaseResult } from './result.js';
 import { loadWorkspace, parseSince, workspaceStoreTarget } from './workspace.js';
@@ -198,4 +199,89 @@ export async function monitorReport(ports: RequestPorts, req: MonitorRequest): P
   }
   const critical = out.some((g) => g.groups.some((gr) => gr.findings.some((f) => f.severity === 'critical')));
   return succeed({ gpos: out, critical, alertsQueued: queued });
+}
+
+/** Use case `simulate after-enforcement` (issue 14 item 5): the demo fleet's life after its GPO's promotion. */
+export interface AfterEnforcementRequest {
+  /** The seed and size the demo fleet was made with (`lockstep demo --seed --machines`). */
+  readonly seed: number;
+  readonly machines: number;
+  readonly gpo: string;
+  readonly days?: number;
+  /** First day simulated (`YYYY-MM-DD`); default the day after the GPO's last promotion. */
+  readonly from?: string;
+  readonly store?: string;
+  readonly updates?: number;
+  readonly requestShare?: number;
+}
+
+export interface AfterEnforcementOutcome {
+  readonly gpo: string;
+  readonly from: string;
+  readonly fleet: SimulatedFleet;
+  readonly life: AfterEnforcementLife;
+}
+
+export async function simulateLifeAfterEnforcement(ports: PromotionPorts, req: AfterEnforcementRequest): Promise<UseCaseResult<AfterEnforcementOutcome>> {
+  const l = await loadWorkspace(ports.files);
+  if (!l.ok) return refuse('invalid', l.diagnostics);
+  const loaded = l.value;
+  const gpo = selectGpos(loaded.workspace, req.gpo)[0];
+  if (!gpo) return usage('app.simulate.unknown-gpo', `no GPO named \`${req.gpo}\` in the workspace`);
+  const fleet = simulateFleet({ seed: req.seed, machines: req.machines });
+  const known = new Set(fleet.machines.map((m) => m.name.toUpperCase()));
+  if (loaded.inventory.length !== fleet.machines.length || loaded.inventory.some((m) => !known.has(m.name.toUpperCase()))) {
+    return usage('app.simulate.not-the-demo-fleet', `the workspace's machines are not those of the synthetic fleet with seed ${req.seed} and ${req.machines} machines`, 'pass the `--seed` and `--machines` the demo was made with');
+  }
+  const t = workspaceStoreTarget(loaded, ports.files, req.store, ports.env);
+  if (!t.ok) return refuse('usage', t.diagnostics);
+  let from = req.from;
+  let history: HistoryEntry[] = [];
+  try {
+    const hl = await ports.logs.open(t.value);
+    try {
+      history = await hl.historyEntries();
+    } finally {
+      await hl.close();
+    }
+  } catch (e) {
+    return refuse('unavailable', [{ code: 'app.simulate.history-unavailable', severity: 'error', message: `cannot read the promotion history: ${e instanceof Error ? e.message : String(e)}` }]);
+  }
+  const p = promotionOf(history, gpo.name);
+  if (!from) {
+    if (!p) return usage('app.simulate.not-promoted', `\`${gpo.name}\` has not been promoted: there is no life after enforcement to simulate`, 'promote it first (`lockstep promote`) or pass `--from DATE`');
+    from = new Date(Date.parse(`${p.time.slice(0, 10)}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  }
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || Number.isNaN(Date.parse(from))) return usage('app.simulate.bad-from', `\`${from}\` is not a date like 2026-11-21`);
+  // continue each computer's channel numbering where the stored evidence left it
+  const recordIdBase = new Map<string, number>();
+  let store;
+  try {
+    store = await ports.stores.open(t.value);
+  } catch (e) {
+    return refuse('unavailable', [{ code: 'app.simulate.store-unavailable', severity: 'error', message: `cannot open \`${ports.stores.redact(t.value)}\`: ${e instanceof Error ? e.message : String(e)}` }]);
+  }
+  try {
+    const fromMs = Date.parse(`${from}T00:00:00Z`);
+    const act = await store.channelActivity({ since: new Date(fromMs - 30 * 86_400_000).toISOString(), until: new Date(fromMs - 1).toISOString() });
+    const keep = (computer: string, channel: string, id: number | undefined): void => {
+      if (id === undefined) return;
+      const k = `${computer.toUpperCase()}\u001f${channel}`;
+      recordIdBase.set(k, Math.max(recordIdBase.get(k) ?? 0, id));
+    };
+    for (const b of act.before) keep(b.computer, b.channel, b.maxRecordId);
+    for (const d of act.days) keep(d.computer, d.channel, d.maxRecordId);
+  } finally {
+    await store.close();
+  }
+  const groups = loaded.workspace.groups.filter((g) => gposForGroup(g, loaded.workspace.gpos).some((a) => a.gpo.name === gpo.name)).map((g) => g.name);
+  const policies = new Map([...loaded.policies].map(([name, pol]) => {
+    const g = loaded.workspace.gpos.find((x) => x.name === name);
+    return [name, g ? withDeclaredEnforcement(g, pol) : pol] as const;
+  }));
+  const life = simulateAfterEnforcement(fleet, {
+    seed: req.seed, from, days: req.days ?? 7, policies, groups, recordIdBase,
+    ...(req.updates !== undefined ? { updates: req.updates } : {}), ...(req.requestShare !== undefined ? { requestShare: req.requestShare } : {}),
+  });
+  return succeed({ gpo: gpo.name, from, fleet, life });
 }
