@@ -182,6 +182,8 @@ export async function monitorReport(ports: RequestPorts, req: MonitorRequest): P
   let queued = 0;
   const firings = out.flatMap((g) => g.groups.flatMap((gr) => gr.alerts.map((a) => ({ gpo: g.gpo, ...a }))));
   if (req.webhooks?.length && firings.length) {
+    // queued at the clock's time (due at once), whatever window end was asked
+    const firedAt = ports.clock.now().toISOString();
     let log;
     try {
       log = await ports.requests.open(t.value);
@@ -191,8 +193,8 @@ export async function monitorReport(ports: RequestPorts, req: MonitorRequest): P
     try {
       queued = await log.enqueue(firings.flatMap((a) => req.webhooks!.map((h) => ({
         eventKey: `monitor.alert:${a.rule}:${a.gpo}:${a.group}:${a.day}:${h.url}`, endpoint: h.url, kind: 'monitor.alert',
-        body: JSON.stringify({ kind: 'monitor.alert', rule: a.rule, alert: a.kind, gpo: a.gpo, group: a.group, day: a.day, message: a.message, time: until }),
-      }))), until);
+        body: JSON.stringify({ kind: 'monitor.alert', rule: a.rule, alert: a.kind, gpo: a.gpo, group: a.group, day: a.day, message: a.message, until, firedAt }),
+      }))), firedAt);
     } finally {
       await log.close();
     }
