@@ -172,7 +172,7 @@ export async function monitorReport(ports: RequestPorts, req: MonitorRequest): P
           group: group.name, ...(group.support ? { support: group.support } : {}), approved: group.approved,
           days: blockedDays, daily, seenBefore: new Set(before.map(monitorFileKey)),
           forecast: (fg?.wouldBlock ?? []).map((w) => ({ collection: w.collection, filePath: w.filePath, ...(w.fileHash ? { fileHash: w.fileHash } : {}), events: w.events })),
-        }, req.alerts ?? DEFAULT_ALERTS));
+        }, req.alerts ?? loaded.workspace.monitor?.alerts ?? DEFAULT_ALERTS));
       }
       out.push({ gpo: gpo.name, promotion: { seq: p.seq, time: p.time, actor: p.actor, collections: p.collections }, since, until, groups });
     }

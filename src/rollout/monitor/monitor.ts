@@ -11,13 +11,9 @@
 import type { RuleCollectionType } from '../../policy/model.js';
 import { approvedMatcher } from '../analysis/would-block.js';
 import type { DailyCount, FileEvidence } from '../ports.js';
-import type { ApprovedApplication } from '../workspace/model.js';
+import type { AlertRule, ApprovedApplication } from '../workspace/model.js';
 
-/** An alert rule (workspace `monitor: alerts:`). */
-export type AlertRule =
-  | { readonly kind: 'threshold'; readonly name?: string; readonly blocksPerDay: number }
-  | { readonly kind: 'spike'; readonly name?: string; readonly factor: number; readonly baselineDays: number; readonly minBlocks: number }
-  | { readonly kind: 'approved-blocked'; readonly name?: string };
+export type { AlertRule };
 
 /**
  * Defaults when the workspace names none: any block of an approved application; more than 50 blocks a day
