@@ -8,7 +8,7 @@
 import type { RuleCollectionType } from '../policy/model.js';
 import { analyseReadiness, simulateAfterEnforcement, simulateFleet, type AfterEnforcementLife, type SimulatedFleet, evidenceComputerNames, groupMachines, selectGpos, withDeclaredEnforcement } from '../rollout/index.js';
 import { gposForGroup } from '../rollout/index.js';
-import { DEFAULT_ALERTS, monitorFileKey, monitorGroup, updateDrift, type AlertRule, type GroupMonitor, type UpdateDriftWarning } from '../rollout/monitor/index.js';
+import { DEFAULT_ALERTS, hasAlertState, monitorFileKey, monitorGroup, updateDrift, type AlertRule, type GroupMonitor, type UpdateDriftWarning } from '../rollout/monitor/index.js';
 import type { HistoryEntry } from '../rollout/promotion/history.js';
 import type { RequestPorts, WebhookEndpoint } from './access-request.js';
 import type { PromotionPorts } from './accept.js';
@@ -191,10 +191,20 @@ export async function monitorReport(ports: RequestPorts, req: MonitorRequest): P
       return refuse('unavailable', [{ code: 'app.monitor.outbox-unavailable', severity: 'error', message: `cannot open the webhook outbox in \`${ports.stores.redact(t.value)}\`: ${e instanceof Error ? e.message : String(e)}` }]);
     }
     try {
+      const bodyOf = (a: (typeof firings)[number]): string => JSON.stringify({ kind: 'monitor.alert', rule: a.rule, alert: a.kind, gpo: a.gpo, group: a.group, day: a.day, message: a.message, until, firedAt });
       queued = await log.enqueue(firings.flatMap((a) => req.webhooks!.map((h) => ({
-        eventKey: `monitor.alert:${a.rule}:${a.gpo}:${a.group}:${a.day}:${h.url}`, endpoint: h.url, kind: 'monitor.alert',
-        body: JSON.stringify({ kind: 'monitor.alert', rule: a.rule, alert: a.kind, gpo: a.gpo, group: a.group, day: a.day, message: a.message, until, firedAt }),
+        eventKey: `monitor.alert:${a.rule}:${a.gpo}:${a.group}:${a.day}:${h.url}`, endpoint: h.url, kind: 'monitor.alert', body: bodyOf(a),
       }))), firedAt);
+      // alert_state: the last firing per rule × GPO × group (only when this run queued something new)
+      if (queued > 0 && hasAlertState(log)) {
+        const last = new Map<string, (typeof firings)[number]>();
+        for (const a of firings) {
+          const k = `${a.rule}:${a.gpo}:${a.group}`;
+          const prev = last.get(k);
+          if (!prev || a.day > prev.day) last.set(k, a);
+        }
+        await log.recordAlerts([...last].map(([key, a]) => ({ key, firedAt, body: bodyOf(a) })));
+      }
     } finally {
       await log.close();
     }

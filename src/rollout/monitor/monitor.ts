@@ -105,6 +105,19 @@ export interface GroupMonitor {
   readonly rollbackRecommended: boolean;
 }
 
+/**
+ * What fired last per alert (migration 0005's `alert_state`): keyed by rule × GPO × group, the time it last
+ * fired and the last firing's body, so an admin can see what alerted without reading the outbox.
+ */
+export interface AlertStateLog {
+  recordAlerts(states: readonly { readonly key: string; readonly firedAt: string; readonly body: string }[]): Promise<void>;
+  alertStates(): Promise<{ key: string; lastFiredAt: string; body: string }[]>;
+}
+
+export function hasAlertState(x: object): x is AlertStateLog {
+  return typeof (x as Partial<AlertStateLog>).recordAlerts === 'function' && typeof (x as Partial<AlertStateLog>).alertStates === 'function';
+}
+
 /** The key a file is compared on between the forecast, the pre-promotion evidence and the blocks. */
 export function monitorFileKey(f: { collection?: string; filePath: string; fileHash?: string }): string {
   return `${f.collection ?? ''}|${f.filePath.toLowerCase()}|${(f.fileHash ?? '').toLowerCase()}`;
