@@ -104,9 +104,10 @@ async function scenario(storeFor: (dir: string) => Promise<string>) {
   const p = await run(['promote', '--workspace', ws, '--store', store, '--gpo', FIN, '--since', '15d', '--actor', 'alice', '--force', '--reason', 'monitoring test']);
   expect(p.code, p.stderr).toBe(0);
   const ports: RequestPorts = { files: nodeWorkspaceFiles(ws), stores: nodeEvidenceStores, logs: nodePromotionLogs, requests: nodeAccessRequestLogs, clock: fixedClock(`${plus(6)}T00:00:00.000Z`), env: (n) => process.env[n] };
-  const sim = await simulateLifeAfterEnforcement(ports, { seed: 1, machines: 10, gpo: FIN, days: 5, store });
+  // Teams (approved, blocked: Finance's GPO has no rule for it) is updated part-way: a new hash nobody forecast
+  const sim = await simulateLifeAfterEnforcement(ports, { seed: 1, machines: 10, gpo: FIN, days: 5, store, updateApps: ['teams'] });
   if (!sim.ok) throw new Error(JSON.stringify(sim.diagnostics));
-  const again = await simulateLifeAfterEnforcement(ports, { seed: 1, machines: 10, gpo: FIN, days: 5, store });
+  const again = await simulateLifeAfterEnforcement(ports, { seed: 1, machines: 10, gpo: FIN, days: 5, store, updateApps: ['teams'] });
   if (!again.ok) throw new Error('second simulation failed');
   // deterministic: the same seed gives the same life, event for event
   expect(again.value.life).toEqual(sim.value.life);
@@ -137,8 +138,14 @@ function checkAgainstSeed(life: Awaited<ReturnType<typeof scenario>>['life'], ou
   expect(fin.rollbackRecommended).toBe(true);
   // an update of a blocked app is a new file (another hash): nothing forecast it
   const upd = life.updates[0]!;
+  expect(upd.app).toBe('teams');
   const updated = fin.files.filter((f) => f.fileHash === upd.toHash);
-  for (const f of updated) expect([f.newSincePromotion, f.predicted]).toEqual([true, 0]);
+  expect(updated.length).toBeGreaterThan(0);
+  for (const f of updated) expect([f.newSincePromotion, f.predicted, f.approvedApp]).toEqual([true, 0, 'Microsoft Teams (per-user install)']);
+  expect(fin.newFiles).toBe(updated.length);
+  expect(fin.findings.map((f) => f.message)).toContain(`predicted 0 blocks of TEAMS.EXE, ${updated[0]!.blocks} occurred`);
+  // the old Teams build was forecast (its rate over the audit window, scaled to the monitored days)
+  expect(fin.files.filter((f) => f.fileHash === upd.fromHash).every((f) => f.predicted > 0)).toBe(true);
   return fin;
 }
 

@@ -168,10 +168,13 @@ export async function monitorReport(ports: RequestPorts, req: MonitorRequest): P
         const daily = await store.dailyCounts({ ...base, since, until });
         const before = await store.files({ computers, until: new Date(Date.parse(p.time) - 1).toISOString() });
         const fg = forecastGroups.get(group.name);
+        // the forecast covers the audit window's days with evidence; the monitored window may be shorter
+        const monitoredDays = Math.max(1 / 24, (Date.parse(until) - Date.parse(since)) / 86_400_000);
+        const forecastScale = fg && fg.window.days > 0 ? monitoredDays / fg.window.days : 1;
         groups.push(monitorGroup({
           group: group.name, ...(group.support ? { support: group.support } : {}), approved: group.approved,
           days: blockedDays, daily, seenBefore: new Set(before.map(monitorFileKey)),
-          forecast: (fg?.wouldBlock ?? []).map((w) => ({ collection: w.collection, filePath: w.filePath, ...(w.fileHash ? { fileHash: w.fileHash } : {}), events: w.events })),
+          forecastScale, forecast: (fg?.wouldBlock ?? []).map((w) => ({ collection: w.collection, filePath: w.filePath, ...(w.fileHash ? { fileHash: w.fileHash } : {}), events: w.events })),
         }, req.alerts ?? loaded.workspace.monitor?.alerts ?? DEFAULT_ALERTS));
       }
       out.push({ gpo: gpo.name, promotion: { seq: p.seq, time: p.time, actor: p.actor, collections: p.collections }, since, until, groups });
@@ -224,6 +227,8 @@ export interface AfterEnforcementRequest {
   readonly from?: string;
   readonly store?: string;
   readonly updates?: number;
+  /** Update these applications (catalogue keys, e.g. `teams`) instead of a seeded pick. */
+  readonly updateApps?: readonly string[];
   readonly requestShare?: number;
 }
 
@@ -245,6 +250,8 @@ export async function simulateLifeAfterEnforcement(ports: PromotionPorts, req: A
   if (loaded.inventory.length !== fleet.machines.length || loaded.inventory.some((m) => !known.has(m.name.toUpperCase()))) {
     return usage('app.simulate.not-the-demo-fleet', `the workspace's machines are not those of the synthetic fleet with seed ${req.seed} and ${req.machines} machines`, 'pass the `--seed` and `--machines` the demo was made with');
   }
+  const unknownApp = req.updateApps?.find((k) => !fleet.apps.get(k)?.publisher);
+  if (unknownApp !== undefined) return usage('app.simulate.unknown-app', `\`${unknownApp}\` is not a signed application of the synthetic catalogue`, `use one of ${[...fleet.apps.values()].filter((a) => a.publisher).map((a) => `\`${a.key}\``).join(', ')}`);
   const t = workspaceStoreTarget(loaded, ports.files, req.store, ports.env);
   if (!t.ok) return refuse('usage', t.diagnostics);
   let from = req.from;
@@ -293,7 +300,7 @@ export async function simulateLifeAfterEnforcement(ports: PromotionPorts, req: A
   }));
   const life = simulateAfterEnforcement(fleet, {
     seed: req.seed, from, days: req.days ?? 7, policies, groups, recordIdBase,
-    ...(req.updates !== undefined ? { updates: req.updates } : {}), ...(req.requestShare !== undefined ? { requestShare: req.requestShare } : {}),
+    ...(req.updates !== undefined ? { updates: req.updates } : {}), ...(req.updateApps?.length ? { updateApps: req.updateApps } : {}), ...(req.requestShare !== undefined ? { requestShare: req.requestShare } : {}),
   });
   return succeed({ gpo: gpo.name, from, fleet, life });
 }

@@ -17,7 +17,7 @@ import { promotionPorts } from './promote.js';
 import { unwrapUseCase } from './report.js';
 import { positiveInt, writeSimulatedEvidence } from './simulate.js';
 
-interface Options { workspace: string; gpo: string; seed: string; machines: string; days: string; from?: string; store?: string; updates: string; out: string; json?: boolean }
+interface Options { update?: string[]; workspace: string; gpo: string; seed: string; machines: string; days: string; from?: string; store?: string; updates: string; out: string; json?: boolean }
 
 export function registerAfterEnforcement(sim: Command): void {
   sim.command('after-enforcement')
@@ -30,6 +30,7 @@ export function registerAfterEnforcement(sim: Command): void {
     .option('--days <n>', 'days after the promotion', '7')
     .option('--from <date>', 'first day (default: the day after the last promotion)')
     .option('--updates <n>', 'applications updated part-way (new version and hash)', '1')
+    .option('--update <app>', 'update this application (catalogue key: teams, ledger, word…) instead of a seeded pick; repeatable', (v: string, p: string[] = []) => [...p, v])
     .option('--store <target>', 'evidence store (default: the workspace\'s)')
     .option('--json', 'print a JSON summary')
     .addHelpText('after', `
@@ -46,7 +47,7 @@ Exit: 0 written, 1 tool failure or bad option, 3 invalid workspace.`)
       }
       const r = unwrapUseCase(await simulateLifeAfterEnforcement(promotionPorts(o.workspace), {
         seed, machines: positiveInt('machines', o.machines, 40, 100_000), gpo: o.gpo, days: positiveInt('days', o.days, 7, 365),
-        updates: Number.parseInt(o.updates, 10) || 0, ...(o.from ? { from: o.from } : {}), ...(o.store ? { store: o.store } : {}),
+        updates: Number.parseInt(o.updates, 10) || 0, ...(o.update?.length ? { updateApps: o.update } : {}), ...(o.from ? { from: o.from } : {}), ...(o.store ? { store: o.store } : {}),
       }));
       const dir = resolve(o.out);
       const files = writeSimulatedEvidence(dir, r.fleet, r.life.events, ['ecs-json']);

@@ -51,6 +51,11 @@ export interface MonitorGroupInput {
   readonly seenBefore: ReadonlySet<string>;
   /** What readiness forecast Enforce would block, from the audited events before the promotion. */
   readonly forecast: readonly { readonly collection: RuleCollectionType; readonly filePath: string; readonly fileHash?: string; readonly events: number }[];
+  /**
+   * Forecast events × this = the blocks expected over the monitored window: the monitored days over the
+   * audit window's days (a 15-day audit window forecasts a third of its events for 5 days). Default 1.
+   */
+  readonly forecastScale?: number;
 }
 
 export interface MonitoredFile {
@@ -155,8 +160,10 @@ export function monitorGroup(input: MonitorGroupInput, rules: readonly AlertRule
       if (f.lastSeen > e.last) e.last = f.lastSeen;
     }
   }
+  const scale = input.forecastScale ?? 1;
+  const scaled = input.forecast.map((p) => ({ ...p, events: Math.round(p.events * scale) }));
   const forecast = new Map<string, number>();
-  for (const p of input.forecast) forecast.set(monitorFileKey(p), (forecast.get(monitorFileKey(p)) ?? 0) + p.events);
+  for (const p of scaled) forecast.set(monitorFileKey(p), (forecast.get(monitorFileKey(p)) ?? 0) + p.events);
   const files: MonitoredFile[] = [...byKey.entries()].map(([k, e]) => {
     const approvedApp = e.f.collection ? isApproved({ collection: e.f.collection, filePath: e.f.filePath, ...(e.f.fileHash ? { fileHash: e.f.fileHash } : {}), ...(e.f.fqbnText ? { fqbnText: e.f.fqbnText } : {}) }) : undefined;
     return {
@@ -171,7 +178,7 @@ export function monitorGroup(input: MonitorGroupInput, rules: readonly AlertRule
     .sort((a, b) => a.day.localeCompare(b.day) || (a.collection ?? '').localeCompare(b.collection ?? ''));
   const blocks = files.reduce((n, f) => n + f.blocks, 0);
   const occurred = new Set(byKey.keys());
-  const predictedNotOccurred = input.forecast.filter((p) => !occurred.has(monitorFileKey(p))).map((p) => ({ collection: p.collection, filePath: p.filePath, events: p.events }));
+  const predictedNotOccurred = scaled.filter((p) => !occurred.has(monitorFileKey(p)) && p.events > 0).map((p) => ({ collection: p.collection, filePath: p.filePath, events: p.events }));
 
   const findings: MonitorFinding[] = [];
   for (const f of files) {
@@ -204,12 +211,20 @@ export function monitorGroup(input: MonitorGroupInput, rules: readonly AlertRule
         if (base.length === 0) continue;
         const mean = base.reduce((s, d) => s + (totals.get(d) ?? 0), 0) / base.length;
         if (n >= r.minBlocks && n > r.factor * mean) {
-          alerts.push({ rule: name, kind: r.kind, group: input.group, day, message: `${n} blocks in ${input.group} on ${day}, ${r.factor}× above the ${base.length}-day mean of ${Math.round(mean * 10) / 10}` });
+          alerts.push({ rule: name, kind: r.kind, group: input.group, day, message: `${n} blocks in ${input.group} on ${day}: more than ${r.factor}× the mean of the ${base.length} days before (${Math.round(mean * 10) / 10})` });
         }
       } else if (r.kind === 'approved-blocked') {
-        const hit = files.filter((f) => f.approvedApp && (f.perDay[day] ?? 0) > 0);
-        if (hit.length) {
-          alerts.push({ rule: name, kind: r.kind, group: input.group, day, message: `approved applications blocked in ${input.group} on ${day}: ${hit.map((f) => `${baseName(f.filePath)} (${f.approvedApp}, ${f.perDay[day]})`).join(', ')}` });
+        const byApp = new Map<string, { blocks: number; names: Set<string> }>();
+        for (const f of files) {
+          const n = f.perDay[day] ?? 0;
+          if (!f.approvedApp || n === 0) continue;
+          const e = byApp.get(f.approvedApp) ?? { blocks: 0, names: new Set<string>() };
+          e.blocks += n;
+          e.names.add(baseName(f.filePath));
+          byApp.set(f.approvedApp, e);
+        }
+        if (byApp.size) {
+          alerts.push({ rule: name, kind: r.kind, group: input.group, day, message: `approved applications blocked in ${input.group} on ${day}: ${[...byApp].sort(([a], [b]) => a.localeCompare(b)).map(([app, e]) => `${app} ${e.blocks}× (${[...e.names].sort().join(', ')})`).join('; ')}` });
         }
       }
     }
@@ -218,7 +233,7 @@ export function monitorGroup(input: MonitorGroupInput, rules: readonly AlertRule
     group: input.group, ...(input.support ? { support: input.support } : {}), blocks, perDay, files,
     newFiles: files.filter((f) => f.newSincePromotion).length,
     users: [...users].sort(), computers: [...computers].sort(),
-    predictedBlocks: input.forecast.reduce((n, p) => n + p.events, 0), predictedNotOccurred,
+    predictedBlocks: scaled.reduce((n, p) => n + p.events, 0), predictedNotOccurred,
     findings, alerts, rollbackRecommended,
   };
 }

@@ -26,6 +26,8 @@ export interface AfterEnforcementOptions {
   readonly groups?: readonly string[];
   /** Signed applications updated part-way (new version, new hash; default 1). */
   readonly updates?: number;
+  /** Update exactly these applications (catalogue keys such as `teams`), each on a seeded day, instead of a seeded pick. */
+  readonly updateApps?: readonly string[];
   /** Chance a blocked user asks for access to the file that blocked them (default 0.5). */
   readonly requestShare?: number;
   /** Highest record id already logged per `COMPUTER\u001fchannel` (computer upper-case); numbering continues after it. */
@@ -112,9 +114,10 @@ export function simulateAfterEnforcement(fleet: SimulatedFleet, opts: AfterEnfor
   // Updates: signed applications the groups run, each on a seeded day after the first (so both versions appear).
   const candidates = [...new Set(plans.flatMap((p) => p.apps))].sort().map((k) => fleet.apps.get(k)!).filter((a) => a.publisher);
   const updates: SimulatedUpdate[] = [];
-  const wanted = Math.min(candidates.length, Math.max(0, opts.updates ?? 1));
+  const chosen = opts.updateApps?.map((k) => candidates.find((c) => c.key === k)).filter((a): a is SimulatedApp => !!a);
+  const wanted = chosen ? chosen.length : Math.min(candidates.length, Math.max(0, opts.updates ?? 1));
   for (let i = 0; i < wanted && days > 1; i++) {
-    const a = rng.pick(candidates.filter((c) => !updates.some((u) => u.app === c.key)));
+    const a = chosen ? chosen[i]! : rng.pick(candidates.filter((c) => !updates.some((u) => u.app === c.key)));
     const toVersion = bumpVersion(a.publisher!.binaryVersion, rng);
     updates.push({ app: a.key, name: a.name, day: day(fromMs + rng.int(1, days - 1) * DAY), fromVersion: a.publisher!.binaryVersion, toVersion, fromHash: a.hash, toHash: updatedHash(a.key, toVersion) });
   }
