@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCliInProcess as run } from '../../../test-support/cli.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../notify/index.js';
+import { openRequestStore } from '../../store/index.js';
 
 // `promote` records the promotion at the real clock's time, so the demo's audit period ends today and life
 // after enforcement starts tomorrow (the simulator's default: the day after the promotion).
@@ -93,6 +94,15 @@ describe('report monitor on the demo (CLI, SQLite)', () => {
       expect(got.every((x) => verifySignature(x.body, 'm0nitor', x.sig))).toBe(true);
       expect(got.map((x) => JSON.parse(x.body).rule)).toContain('approved-blocked');
       expect(readFileSync(html, 'utf8')).toContain('rollback recommended');
+      // alert_state keeps the last firing per rule × GPO × group
+      const rs = await openRequestStore(join(ws, '.lockstep', 'evidence.db'));
+      try {
+        const states = await rs.alertStates();
+        expect(states.map((x) => x.key)).toContain(`approved-blocked:${FIN}:Finance`);
+        expect(JSON.parse(states.find((x) => x.key === `approved-blocked:${FIN}:Finance`)!.body).alert).toBe('approved-blocked');
+      } finally {
+        await rs.close();
+      }
 
       const again = await run(['report', 'monitor', ...W(), '--gpo', FIN, '--since', '7d', '--now', `${plus(6)}T00:00:00Z`, '--json', '--webhook', hook, '--secret-env', 'LOCKSTEP_TEST_MONITOR_SECRET']);
       expect(again.code).toBe(2);
