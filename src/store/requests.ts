@@ -5,13 +5,14 @@
  * are. Requests are stored as JSON; updates are compare-and-set on the transition count.
  */
 import type pg from 'pg';
+import type { AlertStateLog } from '../rollout/monitor/index.js';
 import type { AccessRequest, AccessRequestLog, NotificationOutbox, OutboxMessage, RequestState } from '../rollout/requests/index.js';
 import { openStore } from './open.js';
 import type { PostgresEvidenceStore } from './postgres/postgres-store.js';
 import type { SqliteEvidenceStore } from './sqlite/sqlite-store.js';
 import type { EvidenceStore } from './types.js';
 
-export type RequestStore = AccessRequestLog & NotificationOutbox & { readonly target: string; close(): Promise<void> };
+export type RequestStore = AccessRequestLog & NotificationOutbox & AlertStateLog & { readonly target: string; close(): Promise<void> };
 
 interface OutboxRow { id: number | string; event_key: string; endpoint: string; kind: string; body: string; attempts: number | string; next_attempt_at: string; delivered_at: string | null; last_error: string | null }
 
