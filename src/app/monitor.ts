@@ -124,6 +124,9 @@ export async function monitorReport(ports: RequestPorts, req: MonitorRequest): P
   if (days === undefined) return usage('app.monitor.bad-since', `\`${req.since}\` is not a window`, 'use `7d` or an ISO date');
   const t = workspaceStoreTarget(loaded, ports.files, req.store, ports.env);
   if (!t.ok) return refuse('usage', t.diagnostics);
+  if (!(await ports.stores.exists(t.value))) {
+    return refuse('unavailable', [{ code: 'app.monitor.no-store', severity: 'error', message: `no evidence store at \`${ports.stores.redact(t.value)}\``, help: 'ingest the exports of the enforced machines first (`lockstep ingest`)' }]);
+  }
   let store;
   try {
     store = await ports.stores.open(t.value);

@@ -53,6 +53,13 @@ describe('report monitor on the demo (CLI, SQLite)', () => {
     expect(Object.keys(expected.files).some((f) => f.endsWith('TEAMS.EXE'))).toBe(true);
     const ing = await run(['ingest', ...W(), after]);
     expect(ing.code, ing.stderr).toBe(0);
+    // a simulated user asks for what blocked them: the request is made from its block event
+    const asks = JSON.parse(readFileSync(join(after, 'requests.json'), 'utf8')).requests;
+    expect(asks.length).toBe(s.requests);
+    expect(asks.length).toBeGreaterThan(0);
+    const ask = await run(['request', 'new', ...W(), '--event', join(after, 'request-001.event.ndjson'), '--requester', asks[0].requester, '--justification', asks[0].justification, '--json']);
+    expect(ask.code, ask.stderr).toBe(0);
+    expect(JSON.parse(ask.stdout).request).toMatchObject({ state: 'new', gpo: FIN, group: 'Finance', source: 'event' });
 
     const got: { body: string; sig: string | undefined }[] = [];
     const server = createServer((req, res) => {
