@@ -24,4 +24,5 @@ export { renderReadinessHtml, renderChartSvg, escapeHtml } from './report/html.j
 export { SeededRandom } from './simulate/rng.js';
 export { simulateFleet, appCatalogue, defaultRulesPolicy, stableGuid, SYNTHETIC_LABEL, type SimulatedFleet, type SimulatedApp, type SimulatedMachine, type SimulatedUser, type SimulatedGpo, type FleetOptions } from './simulate/fleet.js';
 export { simulateEvents, simulateLogClears, logClearsEventXml, type EventSimulationOptions } from './simulate/events.js';
+export { simulateAfterEnforcement, type AfterEnforcementOptions, type AfterEnforcementLife, type SimulatedUpdate, type SimulatedAccessRequest, type ExpectedAfterEnforcement } from './simulate/after-enforcement.js';
 export { fleetWorkspace, fleetInventory, workspaceYaml, inventoryCsv } from './simulate/workspace.js';

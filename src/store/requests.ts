@@ -5,13 +5,14 @@
  * are. Requests are stored as JSON; updates are compare-and-set on the transition count.
  */
 import type pg from 'pg';
+import type { AlertStateLog } from '../rollout/monitor/index.js';
 import type { AccessRequest, AccessRequestLog, NotificationOutbox, OutboxMessage, RequestState } from '../rollout/requests/index.js';
 import { openStore } from './open.js';
 import type { PostgresEvidenceStore } from './postgres/postgres-store.js';
 import type { SqliteEvidenceStore } from './sqlite/sqlite-store.js';
 import type { EvidenceStore } from './types.js';
 
-export type RequestStore = AccessRequestLog & NotificationOutbox & { readonly target: string; close(): Promise<void> };
+export type RequestStore = AccessRequestLog & NotificationOutbox & AlertStateLog & { readonly target: string; close(): Promise<void> };
 
 interface OutboxRow { id: number | string; event_key: string; endpoint: string; kind: string; body: string; attempts: number | string; next_attempt_at: string; delivered_at: string | null; last_error: string | null }
 
@@ -34,6 +35,10 @@ const DUE = 'SELECT * FROM webhook_outbox WHERE delivered_at IS NULL AND next_at
 const DELIVERED = 'UPDATE webhook_outbox SET delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?';
 const FAILED = 'UPDATE webhook_outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?';
 const ALL = 'SELECT * FROM webhook_outbox ORDER BY id';
+// alert_state (issue 14 monitoring): the last firing per rule × GPO × group
+const ALERT_UPSERT = 'INSERT INTO alert_state (rule, last_fired_at, body) VALUES (?, ?, ?) ON CONFLICT (rule) DO UPDATE SET last_fired_at = excluded.last_fired_at, body = excluded.body';
+const ALERT_ALL = 'SELECT rule, last_fired_at, body FROM alert_state ORDER BY rule';
+type AlertState = { key: string; lastFiredAt: string; body: string };
 
 function listSql(filter: { state?: RequestState; gpo?: string }): { sql: string; args: unknown[] } {
   const where: string[] = [], args: unknown[] = [];
@@ -71,6 +76,12 @@ class SqliteRequests implements RequestStore {
   async markDelivered(id: number, at: string): Promise<void> { this.db.prepare(DELIVERED).run(at, id); }
   async markFailed(id: number, error: string, next: string): Promise<void> { this.db.prepare(FAILED).run(error.slice(0, 500), next, id); }
   async outbox(): Promise<OutboxMessage[]> { return (this.db.prepare(ALL).all() as OutboxRow[]).map(outboxFromRow); }
+  async recordAlerts(states: readonly { key: string; firedAt: string; body: string }[]): Promise<void> {
+    this.db.transaction(() => { for (const a of states) this.db.prepare(ALERT_UPSERT).run(a.key, a.firedAt, a.body); }).immediate();
+  }
+  async alertStates(): Promise<AlertState[]> {
+    return (this.db.prepare(ALERT_ALL).all() as { rule: string; last_fired_at: string; body: string }[]).map((r) => ({ key: r.rule, lastFiredAt: r.last_fired_at, body: r.body }));
+  }
   close(): Promise<void> { return this.store.close(); }
 }
 
@@ -115,6 +126,12 @@ class PostgresRequests implements RequestStore {
   async markDelivered(id: number, at: string): Promise<void> { await this.pool.query(numbered(DELIVERED), [at, id]); }
   async markFailed(id: number, error: string, next: string): Promise<void> { await this.pool.query(numbered(FAILED), [error.slice(0, 500), next, id]); }
   async outbox(): Promise<OutboxMessage[]> { return (await this.pool.query<OutboxRow>(ALL)).rows.map(outboxFromRow); }
+  async recordAlerts(states: readonly { key: string; firedAt: string; body: string }[]): Promise<void> {
+    for (const a of states) await this.pool.query(numbered(ALERT_UPSERT), [a.key, a.firedAt, a.body]);
+  }
+  async alertStates(): Promise<AlertState[]> {
+    return (await this.pool.query<{ rule: string; last_fired_at: string; body: string }>(ALERT_ALL)).rows.map((r) => ({ key: r.rule, lastFiredAt: r.last_fired_at, body: r.body }));
+  }
   close(): Promise<void> { return this.store.close(); }
 }
 

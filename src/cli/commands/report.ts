@@ -16,6 +16,7 @@ import { CliExit, ExitCode } from '../exit-codes.js';
 import { writeAtomic } from '../io.js';
 import { err, out, outJson, reportDiagnostics } from '../output.js';
 import { registerDrift } from './drift.js';
+import { registerMonitor } from './monitor.js';
 
 /** The use-case ports for a workspace folder in this process. */
 export function cliPorts(workspaceDir: string): ReadinessPorts {
@@ -45,6 +46,7 @@ interface Options { workspace?: string; gpo?: string; since?: string; policy?: s
 export function register(program: Command): void {
   const report = program.command('report').description('reports over the workspace and its evidence');
   registerDrift(report); // issue 14: rules that break on update
+  registerMonitor(report); // issue 14: monitoring after enforcement
   report
     .command('readiness')
     .description('which GPOs can move from Audit only to Enforce rules, with the evidence and the rules to add')

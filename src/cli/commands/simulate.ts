@@ -15,6 +15,7 @@ import { logClearsEventXml, simulateEvents, simulateLogClears, simulateFleet, SY
 import { CliExit, ExitCode } from '../exit-codes.js';
 import { err, out, outJson } from '../output.js';
 import { writeWorkspaceFiles } from './init.js';
+import { registerAfterEnforcement } from './simulate-after.js';
 
 /** Events per written file (a file per group is split in parts beyond this). */
 export const EVENTS_PER_FILE = 100_000;
@@ -99,6 +100,7 @@ interface Options { seed?: string; out?: string; machines?: string; days?: strin
 
 export function register(program: Command): void {
   const sim = program.command('simulate').description('generate SYNTHETIC sample data (fleets and their AppLocker events)');
+  registerAfterEnforcement(sim); // issue 14 item 5
   sim
     .command('fleet')
     .description('a seeded synthetic fleet: workspace, GPO policies (AuditOnly) and the AppLocker events its machines would log')

@@ -58,6 +58,7 @@ export function workspaceYaml(ws: Workspace, header: string[] = []): string {
     })),
     collection: { channels: [...ws.collection.channels], ...(ws.collection.subscription ? { subscription: ws.collection.subscription } : {}), retentionDays: ws.collection.retentionDays },
     readiness: { ...ws.readiness },
+    ...(ws.monitor ? { monitor: { alerts: ws.monitor.alerts.map((a) => ({ ...a })) } } : {}),
   };
   const comments = header.map((h) => `# ${h}\n`).join('');
   return comments + stringify(doc, { lineWidth: 0 });

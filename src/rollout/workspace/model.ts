@@ -118,6 +118,20 @@ export interface SuggestOptions {
 
 export const DEFAULT_SUGGEST: SuggestOptions = { versionFloor: 'lowest-seen' };
 
+/**
+ * An alert rule of `report monitor` (issue 14 item 3), workspace `monitor: alerts:`. Defaults in
+ * rollout/monitor/monitor.ts (DEFAULT_ALERTS): threshold 50 blocks a day, spike 3× the 7-day mean with at
+ * least 10 blocks, and any block of an approved application.
+ */
+export type AlertRule =
+  | { readonly kind: 'threshold'; readonly name?: string; readonly blocksPerDay: number }
+  | { readonly kind: 'spike'; readonly name?: string; readonly factor: number; readonly baselineDays: number; readonly minBlocks: number }
+  | { readonly kind: 'approved-blocked'; readonly name?: string };
+
+export interface MonitorSettings {
+  readonly alerts: readonly AlertRule[];
+}
+
 export interface Workspace {
   readonly version: 1;
   readonly name: string;
@@ -138,6 +152,8 @@ export interface Workspace {
   readonly gpos: readonly Gpo[];
   readonly collection: EventCollectionPlan;
   readonly readiness: ReadinessThresholds;
+  /** After enforcement: the alert rules of `report monitor` (absent: the defaults). */
+  readonly monitor?: MonitorSettings;
   /** Where each named object was declared, for diagnostics (key: `groups[0]`, `gpos[1].policy`…). */
   readonly locations: ReadonlyMap<string, TextLocation>;
 }

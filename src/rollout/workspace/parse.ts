@@ -12,6 +12,7 @@ import { WorkspaceCode as C } from './errors.js';
 import {
   DEFAULT_STORE, DEFAULT_SUGGEST, DEFAULT_THRESHOLDS, type SuggestOptions, type VersionFloor, type ApprovedApplication, type BusinessGroup, type EventCollectionPlan, type Gpo,
   type GpoLink, type Machine, type ReadinessThresholds, type Workspace,
+  type AlertRule, type MonitorSettings,
 } from './model.js';
 import { validateWorkspace } from './validate.js';
 
@@ -243,7 +244,42 @@ function parseCollection(ctx: Ctx, node: YamlNode | null | undefined): EventColl
   return { channels: strList(ctx, f, 'channels', 'collection'), ...(subscription ? { subscription } : {}), retentionDays: r?.value ?? 90 };
 }
 
-const TOP_KEYS = ['version', 'name', 'domain', 'store', 'inventory', 'administrators', 'principals', 'blockInheritance', 'suggest', 'groups', 'gpos', 'collection', 'readiness'] as const;
+const TOP_KEYS = ['version', 'name', 'domain', 'store', 'inventory', 'administrators', 'principals', 'blockInheritance', 'suggest', 'groups', 'gpos', 'collection', 'readiness', 'monitor'] as const;
+
+const ALERT_KINDS = ['threshold', 'spike', 'approved-blocked'] as const;
+
+/** `monitor: alerts: [{ kind: threshold|spike|approved-blocked, … }]` (issue 14); missing fields take the defaults. */
+function parseMonitor(ctx: Ctx, node: YamlNode | null | undefined): MonitorSettings | undefined {
+  if (!node) return undefined;
+  const f = fields(ctx, node, 'monitor', ['alerts']);
+  const alerts: AlertRule[] = [];
+  seq(ctx, f, 'alerts', 'monitor').forEach((n, i) => {
+    const path = `monitor.alerts[${i}]`;
+    const a = fields(ctx, n, path, ['kind', 'name', 'blocksPerDay', 'factor', 'baselineDays', 'minBlocks']);
+    if (!a) return;
+    const kind = str(ctx, a, 'kind', path, true, n);
+    const name = str(ctx, a, 'name', path, false);
+    const k = ALERT_KINDS.find((x) => x === kind);
+    if (!k) {
+      if (kind !== undefined) ctx.error(C.wrongType, `unknown alert kind \`${kind}\``, a.get('kind')?.value, `${path}.kind`, `use one of ${ALERT_KINDS.map((x) => `\`${x}\``).join(', ')}`);
+      return;
+    }
+    const pos = (key: string, fallback: number, intOnly: boolean): number => {
+      const v = num(ctx, a, key, path);
+      if (!v) return fallback;
+      if (v.value <= 0 || (intOnly && !Number.isInteger(v.value))) {
+        ctx.error(C.invalidThreshold, `\`${path}.${key}\` is \`${v.value}\`; it must be ${intOnly ? 'a whole number ' : 'a number '}above 0`, v.node, `${path}.${key}`);
+        return fallback;
+      }
+      return v.value;
+    };
+    const named = name ? { name } : {};
+    if (k === 'threshold') alerts.push({ kind: k, ...named, blocksPerDay: pos('blocksPerDay', 50, true) });
+    else if (k === 'spike') alerts.push({ kind: k, ...named, factor: pos('factor', 3, false), baselineDays: pos('baselineDays', 7, true), minBlocks: pos('minBlocks', 10, true) });
+    else alerts.push({ kind: k, ...named });
+  });
+  return { alerts };
+}
 
 const VERSION_FLOORS: readonly VersionFloor[] = ['lowest-seen', 'exact', 'any'];
 
@@ -309,9 +345,10 @@ export function parseWorkspace(text: string, opts: { file?: string } = {}): Resu
   const gpos = seq(ctx, f, 'gpos', '').map((n, i) => parseGpo(ctx, n, `gpos[${i}]`)).filter((g): g is Gpo => !!g);
   const collection = parseCollection(ctx, f.get('collection')?.value);
   const readiness = parseThresholds(ctx, f.get('readiness')?.value);
+  const monitor = parseMonitor(ctx, f.get('monitor')?.value);
   const ws: Workspace = {
     version: 1, name, ...(domain ? { domain } : {}), store, ...(inventory ? { inventory } : {}), administrators,
-    ...(principals.length ? { principals } : {}), ...(blockInheritance.length ? { blockInheritance } : {}), ...(f.get('suggest') ? { suggest } : {}), groups, gpos, collection, readiness, locations: ctx.locations,
+    ...(principals.length ? { principals } : {}), ...(blockInheritance.length ? { blockInheritance } : {}), ...(f.get('suggest') ? { suggest } : {}), groups, gpos, collection, readiness, ...(monitor ? { monitor } : {}), locations: ctx.locations,
   };
   ctx.bag.addAll(validateWorkspace(ws, opts.file));
   const diags = ctx.bag.sorted();
