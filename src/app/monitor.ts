@@ -14,7 +14,7 @@ import type { RequestPorts, WebhookEndpoint } from './access-request.js';
 import type { PromotionPorts } from './accept.js';
 import type { ReadinessPorts } from './readiness.js';
 import { refuse, succeed, usage, type UseCaseResult } from './result.js';
-import { loadWorkspace, parseSince, workspaceStoreTarget } from './workspace.js';
+import { loadWorkspace, openWorkspaceScope, workspaceStoreTarget } from './workspace.js';
 
 export interface DriftRequest {
   readonly gpo?: string;
@@ -29,22 +29,9 @@ export interface GpoDrift {
 }
 
 export async function updateDriftReport(ports: ReadinessPorts, req: DriftRequest): Promise<UseCaseResult<GpoDrift[]>> {
-  const l = await loadWorkspace(ports.files);
-  if (!l.ok) return refuse('invalid', l.diagnostics);
-  const loaded = l.value;
-  const gpos = req.gpo ? selectGpos(loaded.workspace, req.gpo) : loaded.workspace.gpos;
-  if (req.gpo && gpos.length === 0) return usage('app.drift.unknown-gpo', `no GPO named \`${req.gpo}\` in the workspace`);
-  const now = req.now ?? ports.clock.now();
-  const days = parseSince(req.since ?? '30d', now);
-  if (days === undefined) return usage('app.drift.bad-since', `\`${req.since}\` is not a window`, 'use `30d` or an ISO date');
-  const t = workspaceStoreTarget(loaded, ports.files, req.store, ports.env);
-  if (!t.ok) return refuse('usage', t.diagnostics);
-  let store;
-  try {
-    store = await ports.stores.open(t.value);
-  } catch (e) {
-    return refuse('unavailable', [{ code: 'app.drift.store-unavailable', severity: 'error', message: `cannot open \`${ports.stores.redact(t.value)}\`: ${e instanceof Error ? e.message : String(e)}` }]);
-  }
+  const sc = await openWorkspaceScope(ports, (t) => ports.stores.open(t), req, 'drift', '30d', 'ingest the exports first (`lockstep ingest`)');
+  if (!sc.ok) return sc;
+  const { loaded, gpos, now, days, store } = sc.value;
   try {
     const out: GpoDrift[] = [];
     for (const gpo of gpos) {
@@ -114,25 +101,10 @@ function utcDays(fromIso: string, toIso: string): { day: string; since: string; 
 }
 
 export async function monitorReport(ports: RequestPorts, req: MonitorRequest): Promise<UseCaseResult<MonitorOutcome>> {
-  const l = await loadWorkspace(ports.files);
-  if (!l.ok) return refuse('invalid', l.diagnostics);
-  const loaded = l.value;
-  const gpos = req.gpo ? selectGpos(loaded.workspace, req.gpo) : loaded.workspace.gpos;
-  if (req.gpo && gpos.length === 0) return usage('app.monitor.unknown-gpo', `no GPO named \`${req.gpo}\` in the workspace`);
-  const now = req.now ?? ports.clock.now();
-  const days = parseSince(req.since ?? '7d', now);
-  if (days === undefined) return usage('app.monitor.bad-since', `\`${req.since}\` is not a window`, 'use `7d` or an ISO date');
-  const t = workspaceStoreTarget(loaded, ports.files, req.store, ports.env);
-  if (!t.ok) return refuse('usage', t.diagnostics);
-  if (!(await ports.stores.exists(t.value))) {
-    return refuse('unavailable', [{ code: 'app.monitor.no-store', severity: 'error', message: `no evidence store at \`${ports.stores.redact(t.value)}\``, help: 'ingest the exports of the enforced machines first (`lockstep ingest`)' }]);
-  }
-  let store;
-  try {
-    store = await ports.stores.open(t.value);
-  } catch (e) {
-    return refuse('unavailable', [{ code: 'app.monitor.store-unavailable', severity: 'error', message: `cannot open \`${ports.stores.redact(t.value)}\`: ${e instanceof Error ? e.message : String(e)}` }]);
-  }
+  const sc = await openWorkspaceScope(ports, (t) => ports.stores.open(t), req, 'monitor', '7d', 'ingest the exports of the enforced machines first (`lockstep ingest`)');
+  if (!sc.ok) return sc;
+  const { loaded, gpos, now, days, store } = sc.value;
+  const t = { value: sc.value.target };
   const out: GpoMonitor[] = [];
   const until = now.toISOString();
   const windowStart = new Date(now.getTime() - days * 86_400_000).toISOString();

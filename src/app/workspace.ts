@@ -7,7 +7,8 @@
 import { fail, hasErrors, ok, type Diagnostic, type Result } from '../diag/index.js';
 import type { PrincipalDirectory } from '../engine/index.js';
 import { parsePolicy, type AppLockerPolicy } from '../policy/index.js';
-import { buildDirectory, parseInventory, parsePrincipals, parseWorkspace, WORKSPACE_FILE, type Machine, type Workspace } from '../rollout/index.js';
+import { buildDirectory, parseInventory, parsePrincipals, parseWorkspace, selectGpos, WORKSPACE_FILE, type Gpo, type Machine, type Workspace } from '../rollout/index.js';
+import { refuse, succeed, usage, type UseCaseResult } from './result.js';
 import type { EnvLookup, WorkspaceFiles } from './ports.js';
 
 export interface LoadedWorkspace {
@@ -133,4 +134,49 @@ export function parseSince(text: string, now: Date): number | undefined {
   const t = Date.parse(text);
   if (Number.isNaN(t) || t >= now.getTime()) return undefined;
   return Math.ceil((now.getTime() - t) / 86_400_000);
+}
+
+/** A workspace opened for a report over some of its GPOs and a window of its evidence store. */
+export interface WorkspaceScope<Store> {
+  readonly loaded: LoadedWorkspace;
+  readonly gpos: readonly Gpo[];
+  readonly now: Date;
+  /** Days in the window (`since` as `30d` or a past date). */
+  readonly days: number;
+  /** The store target (unredacted). */
+  readonly target: string;
+  /** The opened store; the caller closes it. */
+  readonly store: Store;
+}
+
+/**
+ * The prelude every report over a workspace's evidence shares: load the workspace, pick the GPOs (`gpo`: one by
+ * name or GUID, else all), parse the window, resolve and open the store — each failure with its own code under
+ * `app.<what>.*` (`unknown-gpo`, `bad-since`, `no-store`, `store-unavailable`). A missing SQLite store is refused,
+ * never created: a report on an empty store would read as "nothing happened".
+ */
+export async function openWorkspaceScope<Store>(
+  ports: { readonly files: WorkspaceFiles; readonly env: EnvLookup; readonly clock: { now(): Date }; readonly stores: { exists(t: string): Promise<boolean>; redact(t: string): string } },
+  open: (target: string) => Promise<Store>,
+  req: { readonly gpo?: string | undefined; readonly since?: string | undefined; readonly now?: Date | undefined; readonly store?: string | undefined },
+  what: string, defaultSince: string, noStoreHelp: string,
+): Promise<UseCaseResult<WorkspaceScope<Store>>> {
+  const l = await loadWorkspace(ports.files);
+  if (!l.ok) return refuse('invalid', l.diagnostics);
+  const loaded = l.value;
+  const gpos = req.gpo ? selectGpos(loaded.workspace, req.gpo) : loaded.workspace.gpos;
+  if (req.gpo && gpos.length === 0) return usage(`app.${what}.unknown-gpo`, `no GPO named \`${req.gpo}\` in the workspace`, `known GPOs: ${loaded.workspace.gpos.map((g) => `\`${g.name}\``).join(', ')}`);
+  const now = req.now ?? ports.clock.now();
+  const days = parseSince(req.since ?? defaultSince, now);
+  if (days === undefined) return usage(`app.${what}.bad-since`, `\`${req.since}\` is not a window`, `use \`${defaultSince}\` or an ISO date`);
+  const t = workspaceStoreTarget(loaded, ports.files, req.store, ports.env);
+  if (!t.ok) return refuse('usage', t.diagnostics);
+  if (!(await ports.stores.exists(t.value))) {
+    return refuse('unavailable', [{ code: `app.${what}.no-store`, severity: 'error', message: `no evidence store at \`${ports.stores.redact(t.value)}\``, help: noStoreHelp }]);
+  }
+  try {
+    return succeed({ loaded, gpos, now, days, target: t.value, store: await open(t.value) });
+  } catch (e) {
+    return refuse('unavailable', [{ code: `app.${what}.store-unavailable`, severity: 'error', message: `cannot open \`${ports.stores.redact(t.value)}\`: ${e instanceof Error ? e.message : String(e)}` }]);
+  }
 }
