@@ -10,18 +10,10 @@
  */
 import type { RuleCollectionType } from '../policy/model.js';
 
-/** Windows well-known SIDs used by AppLocker rules (§1.3, §3.4). */
-export const WELL_KNOWN_SIDS = {
-  Everyone: 'S-1-1-0',
-  CreatorOwner: 'S-1-3-0',
-  Interactive: 'S-1-5-4',
-  AuthenticatedUsers: 'S-1-5-11',
-  LocalSystem: 'S-1-5-18',
-  LocalService: 'S-1-5-19',
-  NetworkService: 'S-1-5-20',
-  Administrators: 'S-1-5-32-544',
-  Users: 'S-1-5-32-545',
-} as const;
+// The well-known SIDs are one table, in the policy room so lint (below the engine) reads the same one.
+import { WELL_KNOWN_SIDS } from '../policy/sids.js';
+
+export { WELL_KNOWN_SIDS };
 
 /** A made-up domain user SID for examples and tests (never a real account). */
 export const EXAMPLE_USER_SID = 'S-1-5-21-1000000000-1000000000-1000000000-1001';

@@ -4,6 +4,8 @@
  * `%OSDRIVE%\WINDOWS` → `%WINDIR%`, `%OSDRIVE%\PROGRAM FILES*` → `%PROGRAMFILES%` (§4.1 variable table).
  */
 
+import { WELL_KNOWN_SIDS } from '../sids.js';
+
 export type { Probe } from './types.js';
 
 /** Canonical upper-case form so `%SYSTEM32%\X`, `%WINDIR%\System32\X` and `C:\Windows\System32\X` compare equal. */
@@ -25,7 +27,8 @@ export function canonicalPath(path: string): string {
  */
 export function isBroadSid(sid: string): boolean {
   const s = sid.toUpperCase();
-  return ['S-1-1-0', 'S-1-5-32-545', 'S-1-5-11', 'S-1-5-4'].includes(s) || /^S-1-5-21-\d+-\d+-\d+-513$/.test(s);
+  const w = WELL_KNOWN_SIDS;
+  return ([w.Everyone, w.Users, w.AuthenticatedUsers, w.Interactive] as string[]).includes(s) || /^S-1-5-21-\d+-\d+-\d+-513$/.test(s);
 }
 
 /**
@@ -34,7 +37,8 @@ export function isBroadSid(sid: string): boolean {
  * administrators to execute all files").
  */
 export function isAdminSid(sid: string): boolean {
-  return ['S-1-5-32-544', 'S-1-5-18', 'S-1-5-19', 'S-1-5-20'].includes(sid.toUpperCase());
+  const w = WELL_KNOWN_SIDS;
+  return ([w.Administrators, w.LocalSystem, w.LocalService, w.NetworkService] as string[]).includes(sid.toUpperCase());
 }
 
 /** The Microsoft signer as AppLocker writes it (§5.1; every in-box binary is signed by it, mostly by catalog). */
